@@ -1,0 +1,33 @@
+# Two commands: `make lab` (set up, open the tutorials) and `make test` (set up, run every test).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test test-fast bench docs lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	rm -f $(VENV)/.installed-* && touch $@
+
+lab: $(STAMP)  ## set up and open the tutorials in JupyterLab
+	$(BIN)/jupyter lab notebooks/01_why_autodiff.ipynb
+
+test: $(STAMP)  ## set up and run every test: unit, property, notebooks
+	env -u MPLBACKEND $(BIN)/python -m pytest $(PYTEST_NB) tests notebooks
+
+test-fast: $(STAMP)  ## unit tests only
+	$(BIN)/python -m pytest -q -x tests
+
+bench: $(STAMP)  ## benchmark tables (install the peers with: pip install -e '.[bench]')
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check autograd_nb tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

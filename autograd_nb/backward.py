@@ -1,0 +1,247 @@
+"""The reverse sweep: walk the recorded nodes from the output back to the leaves.
+
+Nodes are taken in decreasing tape order (a heap keyed by ``Node.index``), so every chain that
+reaches a node has been added into its gradient before that gradient is passed on: the
+"sum over all paths" of the chain rule. The loop is iterative (a chain of a million operations
+is fine) and each gradient is dropped as soon as it has been passed on.
+
+An optional observer is told each step as plain data (``SweepStep``); pictures of the sweep are
+recordings of this loop, not a second implementation of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from heapq import heappop, heappush
+
+import numpy as np
+
+from .errors import AutogradError, InplaceError, ReleasedGraphError, ShapeError
+from .grad_mode import set_grad_enabled, state
+from .node import Node, inplace_epoch
+from .primitives.registry import unbroadcast
+from .tensor import Tensor
+
+__all__ = ["sweep", "SweepStep", "seed_for"]
+
+
+@dataclass(frozen=True)
+class SweepStep:
+    """One step of the reverse sweep, as an observer sees it.
+
+    kind    "visit": the sweep takes node ``node``'s total gradient ``grad``;
+            "edge": it sends ``contribution = grad · local`` along the edge to input ``input``
+            of that node (the node ``parent``), whose running sum becomes ``total``,
+            made of ``terms`` chain terms so far;
+            "leaf": leaf ``node``'s gradient ``grad`` is final.
+    node, parent    tape indexes (``Node.index``) of the nodes involved
+    local   ∂node/∂parent per element where that is a diagonal (elementwise ops) or a scalar;
+            ``None`` otherwise
+    """
+
+    kind: str
+    node: int
+    op: str
+    grad: np.ndarray
+    input: int | None = None
+    parent: int | None = None
+    local: np.ndarray | None = None
+    contribution: np.ndarray | None = None
+    total: np.ndarray | None = None
+    terms: int = 0
+
+
+def seed_for(output: Tensor, grad, create_graph: bool, caller: str):
+    """The gradient the sweep starts from: ``grad``, or 1 for a one-element output."""
+    if grad is None:
+        if output.data.size != 1:
+            raise AutogradError(
+                f"{caller}: the output has shape {output.shape}, not a single number, so the "
+                f"gradient to start from is ambiguous; pass grad= (an array of shape "
+                f"{output.shape}, e.g. ag.ones_like(y)) or reduce first (y.sum().backward())"
+            )
+        seed = np.ones_like(output.data)
+    else:
+        seed = grad if isinstance(grad, Tensor) and create_graph else np.asarray(
+            grad.data if isinstance(grad, Tensor) else grad, dtype=output.dtype)
+        if seed.shape != output.shape:
+            raise ShapeError(
+                f"{caller}: grad has shape {tuple(seed.shape)} but the output has shape "
+                f"{output.shape}; pass a gradient of the output's shape"
+            )
+    return Tensor._wrap(seed, None) if create_graph and not isinstance(seed, Tensor) else seed
+
+
+def sweep(
+    root: Node,
+    seed,
+    *,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    accumulate: bool = True,
+    sources: dict | None = None,
+    observer: Callable[[SweepStep], None] | None = None,
+) -> dict:
+    """Propagate ``seed`` (d target / d root) backwards from ``root``.
+
+    With ``accumulate`` the leaves' ``.grad`` receive their gradients; ``sources`` (nodes) have
+    theirs returned in a dict. Nothing is written until the sweep has succeeded, so a failed
+    sweep leaves every ``.grad`` as it was. Saved values are released afterwards unless
+    ``retain_graph``; with ``create_graph`` the sweep's own operations are recorded.
+    """
+    if create_graph:  # the recorded sweep refers to the saved values: keep them (as PyTorch)
+        with set_grad_enabled(True):
+            return _sweep(root, seed, True, True, accumulate, sources, observer)
+    return _sweep(root, seed, retain_graph, False, accumulate, sources, observer)
+
+
+def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer) -> dict:
+    grads = {root: seed}
+    heap = [(-root.index, root)]
+    counts = {root: 1} if observer else None
+    done = []  # operation nodes processed, released at the end
+    leaves = []  # (leaf node, gradient), written at the end
+    retained = []
+    found = {}
+    epoch = inplace_epoch()
+    anomaly = state.anomaly
+    while heap:
+        node = heappop(heap)[1]
+        g = grads.pop(node)
+        if sources is not None and node in sources:
+            found[node] = g
+        prim = node.prim
+        if prim is None:
+            leaves.append((node, g))
+            if observer:
+                observer(SweepStep("leaf", node.index, "leaf", _array(g)))
+            continue
+        args = node.args
+        if args is None:
+            raise ReleasedGraphError(
+                f"backward through '{prim.name}' (node {node.index}, shape {node.value.shape}) a "
+                f"second time: its saved values were released after the first backward; pass "
+                f"retain_graph=True to the first backward() to sweep the graph again"
+            )
+        if node.epoch != epoch:
+            _check_unchanged(node)
+        if node.inspected:
+            retained.append((node, g))
+        ans = node.value
+        if create_graph:
+            g, ans, args = _as_tensors(node, g)
+        if observer:
+            observer(SweepStep("visit", node.index, prim.name, _array(g)))
+        vjps = prim.vjps
+        i = -1
+        for parent in node.parents:
+            i += 1
+            if parent is None:
+                continue
+            try:
+                rule = vjps[i]
+            except IndexError:
+                rule = None
+            if rule is None:
+                prim.vjp(i)  # raises MissingRuleError naming the primitive and the input
+            c = rule(g, ans, *args)
+            shape = args[i].shape
+            if c.shape != shape:
+                c = unbroadcast(c, shape)
+            if anomaly:
+                _check_finite_backward(prim, i, c)
+            if parent in grads:
+                grads[parent] = grads[parent] + c
+            else:
+                grads[parent] = c
+                heappush(heap, (-parent.index, parent))
+            if observer:
+                counts[parent] = counts.get(parent, 0) + 1
+                observer(_edge_step(node, i, parent, g, ans, args, rule, c, grads[parent],
+                                    counts[parent]))
+        done.append(node)
+    for node, g in leaves:
+        if accumulate:
+            _accumulate(node, g, create_graph)
+    for node, g in retained:
+        node.grad = g if isinstance(g, Tensor) else Tensor._wrap(_owned(g, g.dtype), None)
+    if not retain_graph:
+        for node in done:
+            if node.inspected:
+                continue
+            node.args = None
+            node.inputs = None
+    return found
+
+
+def _accumulate(node: Node, g, create_graph: bool) -> None:
+    """Add ``g`` into a leaf's ``.grad`` (a new array: a gradient another leaf shares stays intact)."""
+    tensor = node.tensor_ref()
+    dtype = tensor.dtype if tensor is not None else g.dtype
+    if create_graph:
+        g = g if g.dtype == dtype else g * np.ones((), dtype=dtype)
+        node.grad = g if node.grad is None else node.grad + g
+        return
+    g = _owned(g, dtype)
+    node.grad = Tensor._wrap(g if node.grad is None else node.grad.data + g, None)
+
+
+def _owned(g, dtype) -> np.ndarray:
+    """``g`` as a writable ndarray of ``dtype`` (rules may return scalars or broadcast views)."""
+    if type(g) is not np.ndarray or g.dtype != dtype or not g.flags.writeable:
+        g = np.array(g, dtype=dtype)
+    return g
+
+
+def _as_tensors(node: Node, g):
+    """The gradient, output and inputs of ``node`` as tensors wired into the graph, so the rule's
+    operations are recorded (``create_graph=True``)."""
+    if not isinstance(g, Tensor):
+        g = Tensor._wrap(np.asarray(g), None)
+    ans = Tensor._wrap(node.value, node)
+    n = len(node.parents)
+    args = tuple(
+        Tensor._wrap(a, p) if p is not None else a
+        for a, p in zip(node.args[:n], node.parents)
+    ) + node.args[n:]
+    return g, ans, args
+
+
+def _check_unchanged(node: Node) -> None:
+    """Raise if an input this node saved was changed in place after it was saved."""
+    for position, x in enumerate(node.inputs):
+        if isinstance(x, Tensor) and x._version > node.epoch:
+            raise InplaceError(
+                f"backward through '{node.prim.name}': its input {position} (shape {x.shape}) "
+                f"was changed in place after '{node.prim.name}' saved it, so the gradient would "
+                f"use the wrong value; run backward() before changing it (e.g. before "
+                f"optimizer.step()), or compute a new tensor instead of modifying it"
+            )
+
+
+def _check_finite_backward(prim, i: int, c) -> None:
+    values = _array(c)
+    if np.issubdtype(values.dtype, np.inexact) and not np.all(np.isfinite(values)):
+        bad = "NaN" if np.isnan(values).any() else "inf"
+        raise FloatingPointError(
+            f"detect_anomaly: the backward of '{prim.name}' produced {bad} in the gradient of "
+            f"its input {i} (shape {values.shape}); look at the values reaching '{prim.name}' "
+            f"in the forward pass (e.g. sqrt or log at 0)"
+        )
+
+
+def _array(x) -> np.ndarray:
+    return np.asarray(x.data if isinstance(x, Tensor) else x)
+
+
+def _edge_step(node, i, parent, g, ans, args, rule, c, total, terms) -> SweepStep:
+    """Describe one edge of the sweep; the local derivative is computed only here, for observers."""
+    local = None
+    g_values = _array(g)
+    if node.prim.elementwise or (g_values.size == 1 and np.size(args[i]) == 1):
+        with set_grad_enabled(False):
+            plain = tuple(_array(a) if isinstance(a, Tensor) else a for a in args)
+            local = _array(rule(np.ones_like(g_values), _array(ans), *plain))
+    return SweepStep("edge", node.index, node.prim.name, g_values, i, parent.index, local,
+                     _array(c), _array(total), terms)

@@ -1,0 +1,95 @@
+"""Forward mode: carry a tangent alongside every value, through each primitive's JVP rule.
+
+``jvp(f, primals, tangents)`` runs ``f`` once; each operation adds ``∂out/∂input · tangent``
+over its inputs. One forward pass gives J·v, whatever the number of outputs: the mirror image
+of the reverse sweep, which gives vᵀ·J whatever the number of inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .grad_mode import pushed
+from .tensor import Tensor
+
+__all__ = ["ForwardTrace", "jvp"]
+
+
+class ForwardTrace:
+    """The tangents of the tensors computed while it is active (keyed by tensor identity)."""
+
+    def __init__(self, observer=None) -> None:
+        self._tangents: dict[int, tuple[Tensor, np.ndarray]] = {}
+        self.observer = observer  # told (prim name, input tensors, result, tangent) per step
+
+    def seed(self, x: Tensor, tangent) -> None:
+        tangent = np.broadcast_to(np.asarray(tangent, dtype=x.dtype), x.shape)
+        self._tangents[id(x)] = (x, tangent)
+
+    def tangent(self, x) -> np.ndarray | None:
+        entry = self._tangents.get(id(x)) if isinstance(x, Tensor) else None
+        return None if entry is None else entry[1]
+
+    def propagate(self, prim, inputs: tuple, args: tuple, result: Tensor) -> None:
+        total = None
+        for i, x in enumerate(inputs):
+            t = self.tangent(x)
+            if t is None:
+                continue
+            c = prim.jvp(i)(t, result.data, *args)
+            total = c if total is None else total + c
+        if total is None:
+            return
+        total = np.asarray(total, dtype=result.dtype)
+        if total.shape != result.shape:
+            total = np.broadcast_to(total, result.shape)
+        self._tangents[id(result)] = (result, total)
+        if self.observer is not None:
+            self.observer(prim.name, inputs, result, total)
+
+    def __enter__(self) -> ForwardTrace:
+        self._context = pushed("forward", self)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._context.__exit__(*exc)
+
+
+def jvp(f, primals, tangents):
+    """Forward mode: ``(f(*primals), J·tangents)`` in one pass through ``f``.
+
+    ``primals`` and ``tangents`` are sequences of the same length (one tangent per argument,
+    each of its argument's shape). Results are arrays (tensors if the primals were tensors).
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ValueError(
+            f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per argument"
+        )
+    as_tensors = any(isinstance(p, Tensor) for p in primals)
+    trace = ForwardTrace()
+    with trace:
+        xs = []
+        for p, t in zip(primals, tangents):
+            x = Tensor._wrap(_float_array(p), None)
+            if np.shape(t) != x.shape:
+                raise ValueError(
+                    f"jvp: a tangent of shape {np.shape(t)} for a primal of shape {x.shape}; "
+                    f"each tangent must have its primal's shape"
+                )
+            trace.seed(x, t)
+            xs.append(x)
+        out = f(*xs)
+    value = out.data if isinstance(out, Tensor) else np.asarray(out)
+    tangent = trace.tangent(out)
+    if tangent is None:
+        tangent = np.zeros_like(value)
+    if as_tensors:
+        return Tensor._wrap(value, None), Tensor._wrap(np.array(tangent), None)
+    return value, np.array(tangent)
+
+
+def _float_array(x) -> np.ndarray:
+    x = np.asarray(x.data if isinstance(x, Tensor) else x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)

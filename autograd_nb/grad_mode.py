@@ -1,0 +1,93 @@
+"""Thread-local switches of the engine: gradient recording, anomaly detection, active tapes.
+
+Every operation reads one small integer, ``state.mode``, to decide how much work to do:
+``OFF`` (nothing is recorded), ``RECORD`` (the fast path) or ``HOOKS`` (a tape, anomaly
+detection or forward mode is listening, so the slow path runs).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly"]
+
+OFF, RECORD, HOOKS = 0, 1, 2
+
+
+class _State(threading.local):
+    """Per-thread switches; class attributes are each new thread's defaults."""
+
+    grad_enabled: bool = True
+    anomaly: bool = False
+    tapes: tuple = ()
+    forward: tuple = ()  # active forward-mode traces (see forward.py)
+    mode: int = RECORD
+
+    def refresh(self) -> None:
+        if self.anomaly or self.tapes or self.forward:
+            self.mode = HOOKS
+        else:
+            self.mode = RECORD if self.grad_enabled else OFF
+
+
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations on tensors that require gradients are being recorded."""
+    return state.grad_enabled
+
+
+@contextmanager
+def set_grad_enabled(enabled: bool) -> Iterator[None]:
+    """Turn gradient recording on or off inside the block (this thread only)."""
+    previous = state.grad_enabled
+    state.grad_enabled = bool(enabled)
+    state.refresh()
+    try:
+        yield
+    finally:
+        state.grad_enabled = previous
+        state.refresh()
+
+
+def no_grad():
+    """Context manager: operations inside are not recorded (this thread only), as ``torch.no_grad``."""
+    return set_grad_enabled(False)
+
+
+def enable_grad():
+    """Context manager: turn recording back on inside a ``no_grad`` block (this thread only)."""
+    return set_grad_enabled(True)
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Raise ``FloatingPointError`` at the first operation, forward or backward, making NaN or inf.
+
+    The error names the operation and the shapes of its inputs. It makes every operation
+    slower, so use it to find a problem, not while training.
+    """
+    previous = state.anomaly
+    state.anomaly = True
+    state.refresh()
+    try:
+        yield
+    finally:
+        state.anomaly = previous
+        state.refresh()
+
+
+@contextmanager
+def pushed(attribute: str, item: object) -> Iterator[None]:
+    """Push ``item`` onto the tuple ``state.<attribute>`` for the duration of the block."""
+    previous = getattr(state, attribute)
+    setattr(state, attribute, previous + (item,))
+    state.refresh()
+    try:
+        yield
+    finally:
+        setattr(state, attribute, previous)
+        state.refresh()

@@ -1,0 +1,179 @@
+"""A plain description of a recorded computation: the only thing pictures and tables read.
+
+``describe(tensor)`` walks the nodes that produced ``tensor`` and returns a ``Graph`` of
+``GraphNode``s and ``GraphEdge``s holding NumPy arrays, strings and ints, nothing of the
+engine. Ids and default labels follow the tape order, so the same computation always gives
+the same description (no ``id()``, no global counters).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from .grad_mode import no_grad
+from .node import Node
+from .tensor import Tensor
+
+__all__ = ["GraphNode", "GraphEdge", "Graph", "describe", "local_derivative"]
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """One value of the computation.
+
+    kind   "leaf" (an input that requires grad), "const" (an input that needs none) or "op"
+    label  the tensor's ``name`` when set, else x1, x2... (leaves), c1... (constants) and
+           v1, v2... (operations) in tape order
+    params the operation's parameters (axis, shape, index...) by name
+    """
+
+    id: int
+    kind: str
+    label: str
+    op: str | None
+    name: str | None
+    shape: tuple
+    dtype: str
+    value: np.ndarray | None
+    grad: np.ndarray | None
+    is_output: bool = False
+    params: dict = field(default_factory=dict)
+    inputs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """``src`` is input number ``position`` of the operation ``dst``; ``local`` is ∂dst/∂src per
+    element where that is diagonal or a scalar (``None`` where it is not, or was released)."""
+
+    src: int
+    dst: int
+    position: int
+    local: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    outputs: tuple[int, ...]
+    keys: dict = field(default_factory=dict, repr=False)  # engine node index -> node id
+
+    def node_for_key(self, key: int) -> GraphNode:
+        return self.nodes[self.keys[key]]
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+
+@cache
+def _param_names(prim) -> tuple[str, ...]:
+    names = [
+        p.name for p in inspect.signature(prim.forward).parameters.values()
+        if p.kind is not p.VAR_POSITIONAL
+    ]
+    return tuple(names[prim.nin:]) if prim.nin is not None else ("axis",)
+
+
+def _ancestors(roots: list[Node]) -> list[Node]:
+    """All nodes that lead to ``roots``, in tape order (iteratively: deep graphs are fine)."""
+    seen = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen[node] = None
+        stack.extend(p for p in node.parents if p is not None and p not in seen)
+    return sorted(seen, key=lambda n: n.index)
+
+
+def local_derivative(node: Node, position: int) -> np.ndarray | None:
+    """∂node/∂input ``position`` per element, when elementwise or scalar and still saved."""
+    args = node.args
+    prim = node.prim
+    if args is None or prim is None:
+        return None
+    arg = args[position]
+    if not (prim.elementwise or (np.size(node.value) == 1 and np.size(arg) == 1)):
+        return None
+    try:
+        rule = prim.vjps[position]
+    except IndexError:
+        return None
+    if rule is None:
+        return None
+    with no_grad():
+        local = np.asarray(rule(np.ones_like(node.value), node.value, *args))
+    return local
+
+
+def _values(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def describe(*tensors: Tensor) -> Graph:
+    """The graph that produced ``tensors`` (usually one: the output), as plain data."""
+    roots = [t._node for t in tensors if isinstance(t, Tensor) and t._node is not None]
+    order = _ancestors(roots)
+    nodes: list[GraphNode] = []
+    edges: list[GraphEdge] = []
+    keys: dict[int, int] = {}
+    counters = {"leaf": 0, "const": 0, "op": 0}
+    prefixes = {"leaf": "x", "const": "c", "op": "v"}
+    output_keys = {t._node.index for t in tensors if isinstance(t, Tensor) and t._node is not None}
+    constants: dict[int, int] = {}  # id of a constant's input object -> node id (no duplicates)
+
+    def add(kind, name, value, grad, op=None, params=None, inputs=(), is_output=False,
+            shape=None, dtype=None):
+        counters[kind] += 1
+        label = name or f"{prefixes[kind]}{counters[kind]}"
+        value = None if value is None else np.asarray(value)
+        node = GraphNode(
+            id=len(nodes), kind=kind, label=label, op=op, name=name,
+            shape=tuple(value.shape) if value is not None else tuple(shape or ()),
+            dtype=str(value.dtype) if value is not None else str(dtype or ""),
+            value=value, grad=None if grad is None else np.asarray(_values(grad)),
+            is_output=is_output, params=params or {}, inputs=tuple(inputs),
+        )
+        nodes.append(node)
+        return node.id
+
+    for node in order:
+        if node.prim is None:
+            keys[node.index] = add("leaf", node.name, node.leaf_value(), node.grad,
+                                   is_output=node.index in output_keys)
+            continue
+        n_in = len(node.parents)
+        in_ids = []
+        for position, parent in enumerate(node.parents):
+            if parent is not None:
+                in_ids.append(keys[parent.index])
+                continue
+            original = node.inputs[position] if node.inputs is not None else None
+            value = node.args[position] if node.args is not None else None
+            ident = id(original) if original is not None else None
+            if ident is not None and ident in constants:
+                in_ids.append(constants[ident])
+                continue
+            name = original.name if isinstance(original, Tensor) else None
+            cid = add("const", name, value, None)
+            if ident is not None:
+                constants[ident] = cid
+            in_ids.append(cid)
+        params = {}
+        if node.args is not None:
+            params = dict(zip(_param_names(node.prim), node.args[n_in:]))
+        my_id = add("op", node.name, node.value, node.grad if node.inspected else None,
+                    op=node.prim.name, params=params, inputs=in_ids,
+                    is_output=node.index in output_keys)
+        keys[node.index] = my_id
+        for position, src in enumerate(in_ids):
+            local = local_derivative(node, position) if node.parents[position] is not None else None
+            edges.append(GraphEdge(src, my_id, position, local))
+    outputs = tuple(keys[k] for k in sorted(output_keys))
+    return Graph(tuple(nodes), tuple(edges), outputs, keys)

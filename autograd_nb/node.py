@@ -1,0 +1,86 @@
+"""One record of the graph: an operation's output, how it was made, and what it saved.
+
+A ``Node`` is an entry of the Wengert list. ``index`` is its position in the global order of
+recording, so a sweep that visits nodes by decreasing index walks the tape backwards.
+A node never refers to the tensor it produced (no reference cycles): tensors point to nodes,
+nodes point to the nodes of their inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+__all__ = ["Node", "leaf_node", "next_index", "inplace_epoch", "bump_epoch"]
+
+next_index = itertools.count().__next__
+
+# Every in-place change of a tensor's array increments the epoch; a node remembers the epoch
+# at which it saved its inputs, so a sweep only looks closer when something changed since.
+_epoch = [0]
+
+
+def inplace_epoch() -> int:
+    return _epoch[0]
+
+
+def bump_epoch() -> int:
+    _epoch[0] += 1
+    return _epoch[0]
+
+
+class Node:
+    """An operation's output in the graph.
+
+    prim     the Primitive that made it (``None`` for a leaf that requires grad)
+    parents  per array input: that input's Node, or ``None`` when it needs no gradient
+    args     the arrays and parameters the forward received (dropped after a sweep)
+    value    the output array
+    inputs   the input tensors, kept to check that nothing changed them in place
+    inspected  recorded on a Tape or asked for by ``retain_grad()``: a sweep leaves it its
+             gradient (``grad``) and its saved values, for tables and pictures
+    """
+
+    __slots__ = (
+        "prim", "parents", "args", "value", "inputs", "index", "epoch",
+        "name", "grad", "inspected", "tensor_ref",
+    )
+
+    def __init__(self, prim, parents, args, value, inputs, epoch):
+        self.prim = prim
+        self.parents = parents
+        self.args = args
+        self.value = value
+        self.inputs = inputs
+        self.index = next_index()
+        self.epoch = epoch
+        self.name = None
+        self.grad = None
+        self.inspected = False
+
+    @property
+    def op(self) -> str:
+        return "leaf" if self.prim is None else self.prim.name
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.prim is None
+
+    @property
+    def released(self) -> bool:
+        return self.prim is not None and self.args is None
+
+    def leaf_value(self):
+        """The current array of a leaf's tensor (``None`` once the tensor is gone)."""
+        tensor = self.tensor_ref()
+        return None if tensor is None else tensor.data
+
+    def __repr__(self) -> str:
+        return f"<Node {self.index} {self.op}{' ' + self.name if self.name else ''}>"
+
+
+def leaf_node(tensor) -> Node:
+    """The node of a leaf tensor that requires grad: its gradient accumulates here."""
+    node = Node(None, (), None, None, None, 0)
+    node.tensor_ref = weakref.ref(tensor)
+    return node

@@ -1,0 +1,220 @@
+"""Arithmetic primitives: + - * / ** @ and negation, each with its VJP and JVP beside it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import defjvp, defvjp, primitive
+
+__all__ = ["add", "sub", "mul", "div", "neg", "power", "matmul"]
+
+# ----------------------------------------------------------------------------------------- add
+
+
+@primitive("add", nin=2, elementwise=True)
+def add(x, y):
+    return x + y
+
+
+def add_vjp_x(g, ans, x, y):
+    return g
+
+
+def add_vjp_y(g, ans, x, y):
+    return g
+
+
+def add_jvp_x(t, ans, x, y):
+    return t
+
+
+def add_jvp_y(t, ans, x, y):
+    return t
+
+
+defvjp(add, add_vjp_x, add_vjp_y)
+defjvp(add, add_jvp_x, add_jvp_y)
+
+# ----------------------------------------------------------------------------------------- sub
+
+
+@primitive("sub", nin=2, elementwise=True)
+def sub(x, y):
+    return x - y
+
+
+def sub_vjp_x(g, ans, x, y):
+    return g
+
+
+def sub_vjp_y(g, ans, x, y):
+    return -g
+
+
+def sub_jvp_x(t, ans, x, y):
+    return t
+
+
+def sub_jvp_y(t, ans, x, y):
+    return -t
+
+
+defvjp(sub, sub_vjp_x, sub_vjp_y)
+defjvp(sub, sub_jvp_x, sub_jvp_y)
+
+# ----------------------------------------------------------------------------------------- mul
+
+
+@primitive("mul", nin=2, elementwise=True)
+def mul(x, y):
+    return x * y
+
+
+def mul_vjp_x(g, ans, x, y):
+    return g * y
+
+
+def mul_vjp_y(g, ans, x, y):
+    return g * x
+
+
+def mul_jvp_x(t, ans, x, y):
+    return t * y
+
+
+def mul_jvp_y(t, ans, x, y):
+    return x * t
+
+
+defvjp(mul, mul_vjp_x, mul_vjp_y)
+defjvp(mul, mul_jvp_x, mul_jvp_y)
+
+# ----------------------------------------------------------------------------------------- div
+
+
+@primitive("div", nin=2, elementwise=True)
+def div(x, y):
+    return x / y
+
+
+def div_vjp_x(g, ans, x, y):
+    return g / y
+
+
+def div_vjp_y(g, ans, x, y):  # d(x/y)/dy = -x/y² = -ans/y
+    return -g * ans / y
+
+
+def div_jvp_x(t, ans, x, y):
+    return t / y
+
+
+def div_jvp_y(t, ans, x, y):
+    return -t * ans / y
+
+
+defvjp(div, div_vjp_x, div_vjp_y)
+defjvp(div, div_jvp_x, div_jvp_y)
+
+# ----------------------------------------------------------------------------------------- neg
+
+
+@primitive("neg", elementwise=True)
+def neg(x):
+    return -x
+
+
+def neg_vjp(g, ans, x):
+    return -g
+
+
+def neg_jvp(t, ans, x):
+    return -t
+
+
+defvjp(neg, neg_vjp)
+defjvp(neg, neg_jvp)
+
+# --------------------------------------------------------------------------------------- power
+
+
+@primitive("pow", nin=2, elementwise=True)
+def power(x, y):
+    return x**y
+
+
+def power_vjp_x(g, ans, x, y):  # d(x^y)/dx = y·x^(y-1)
+    return g * y * x ** (y - 1)
+
+
+def _log_base(x):
+    # d(x^y)/dy = x^y·log x; where x <= 0 the real power has no such derivative: use 0 there
+    # (x = 0 with y > 0 gives ans = 0, so the product is 0 either way), as PyTorch does.
+    return np.log(np.where(np.asarray(x) > 0, x, 1))
+
+
+def power_vjp_y(g, ans, x, y):
+    return g * ans * _log_base(x)
+
+
+def power_jvp_x(t, ans, x, y):
+    return t * y * x ** (y - 1)
+
+
+def power_jvp_y(t, ans, x, y):
+    return t * ans * _log_base(x)
+
+
+defvjp(power, power_vjp_x, power_vjp_y)
+defjvp(power, power_jvp_x, power_jvp_y)
+
+# -------------------------------------------------------------------------------------- matmul
+
+
+def _mT(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def _col(a):  # (..., k) -> (..., k, 1)
+    return a.reshape(a.shape + (1,))
+
+
+def _row(a):  # (..., k) -> (..., 1, k)
+    return a.reshape(a.shape[:-1] + (1, a.shape[-1]))
+
+
+@primitive("matmul", nin=2)
+def matmul(x, y):
+    return x @ y
+
+
+def matmul_vjp_x(g, ans, x, y):
+    if x.ndim == 1 and y.ndim == 1:  # inner product: ans is a scalar
+        return g * y
+    if x.ndim == 1:  # (k,) @ (..., k, m) -> (..., m)
+        return (y @ _col(g)).reshape(g.shape[:-1] + (y.shape[-2],))
+    if y.ndim == 1:  # (..., n, k) @ (k,) -> (..., n)
+        return _col(g) * y
+    return g @ _mT(y)
+
+
+def matmul_vjp_y(g, ans, x, y):
+    if x.ndim == 1 and y.ndim == 1:
+        return g * x
+    if x.ndim == 1:
+        return _col(x) * _row(g)
+    if y.ndim == 1:  # (..., n, k) @ (k,) -> (..., n)
+        return (_mT(x) @ _col(g)).reshape(g.shape[:-1] + (x.shape[-1],))
+    return _mT(x) @ g
+
+
+def matmul_jvp_x(t, ans, x, y):
+    return t @ y
+
+
+def matmul_jvp_y(t, ans, x, y):
+    return x @ t
+
+
+defvjp(matmul, matmul_vjp_x, matmul_vjp_y)
+defjvp(matmul, matmul_jvp_x, matmul_jvp_y)

@@ -1,0 +1,279 @@
+"""Elementwise math primitives (exp, log, tanh, relu, maximum, where, ...) with VJP and JVP.
+
+Each Jacobian is diagonal, so a VJP multiplies the incoming gradient by the local derivative
+and the JVP multiplies the tangent by the same factor. Masks that only select elements are
+constants: they are computed from the values (``np.asarray``) and never differentiated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .registry import defjvp, defvjp, primitive
+
+__all__ = [
+    "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "absolute",
+    "maximum", "minimum", "clip", "where",
+]
+
+# ----------------------------------------------------------------------------------------- exp
+
+
+@primitive("exp", elementwise=True)
+def exp(x):
+    return np.exp(x)
+
+
+def exp_vjp(g, ans, x):
+    return g * ans
+
+
+def exp_jvp(t, ans, x):
+    return t * ans
+
+
+defvjp(exp, exp_vjp)
+defjvp(exp, exp_jvp)
+
+# ----------------------------------------------------------------------------------------- log
+
+
+@primitive("log", elementwise=True)
+def log(x):
+    return np.log(x)
+
+
+def log_vjp(g, ans, x):
+    return g / x
+
+
+def log_jvp(t, ans, x):
+    return t / x
+
+
+defvjp(log, log_vjp)
+defjvp(log, log_jvp)
+
+# ---------------------------------------------------------------------------------------- sqrt
+
+
+@primitive("sqrt", elementwise=True)
+def sqrt(x):
+    return np.sqrt(x)
+
+
+def sqrt_vjp(g, ans, x):  # d√x/dx = 1 / (2√x)
+    return g / (2 * ans)
+
+
+def sqrt_jvp(t, ans, x):
+    return t / (2 * ans)
+
+
+defvjp(sqrt, sqrt_vjp)
+defjvp(sqrt, sqrt_jvp)
+
+# ----------------------------------------------------------------------------------------- sin
+
+
+@primitive("sin", elementwise=True)
+def sin(x):
+    return np.sin(x)
+
+
+def sin_vjp(g, ans, x):
+    return g * np.cos(x)
+
+
+def sin_jvp(t, ans, x):
+    return t * np.cos(x)
+
+
+defvjp(sin, sin_vjp)
+defjvp(sin, sin_jvp)
+
+# ----------------------------------------------------------------------------------------- cos
+
+
+@primitive("cos", elementwise=True)
+def cos(x):
+    return np.cos(x)
+
+
+def cos_vjp(g, ans, x):
+    return -g * np.sin(x)
+
+
+def cos_jvp(t, ans, x):
+    return -t * np.sin(x)
+
+
+defvjp(cos, cos_vjp)
+defjvp(cos, cos_jvp)
+
+# ---------------------------------------------------------------------------------------- tanh
+# One primitive rather than a composite of exp and division: the drawn graph shows one "tanh"
+# node, and its derivative 1 - tanh² reuses the output.
+
+
+@primitive("tanh", elementwise=True)
+def tanh(x):
+    return np.tanh(x)
+
+
+def tanh_vjp(g, ans, x):
+    return g * (1 - ans * ans)
+
+
+def tanh_jvp(t, ans, x):
+    return t * (1 - ans * ans)
+
+
+defvjp(tanh, tanh_vjp)
+defjvp(tanh, tanh_jvp)
+
+# ------------------------------------------------------------------------------------- sigmoid
+# One primitive for a readable graph; computed through tanh so it never overflows:
+# σ(x) = (1 + tanh(x/2)) / 2.
+
+
+@primitive("sigmoid", elementwise=True)
+def sigmoid(x):
+    return 0.5 * np.tanh(0.5 * x) + 0.5
+
+
+def sigmoid_vjp(g, ans, x):
+    return g * ans * (1 - ans)
+
+
+def sigmoid_jvp(t, ans, x):
+    return t * ans * (1 - ans)
+
+
+defvjp(sigmoid, sigmoid_vjp)
+defjvp(sigmoid, sigmoid_jvp)
+
+# ---------------------------------------------------------------------------------------- relu
+# At x = 0 the derivative is taken as 0 (as PyTorch does): a unit exactly at the kink passes no
+# gradient, which keeps "dead" units dead rather than giving them half a gradient.
+
+
+@primitive("relu", elementwise=True)
+def relu(x):
+    return np.maximum(x, 0)
+
+
+def relu_vjp(g, ans, x):
+    return g * (np.asarray(x) > 0)
+
+
+def relu_jvp(t, ans, x):
+    return t * (np.asarray(x) > 0)
+
+
+defvjp(relu, relu_vjp)
+defjvp(relu, relu_jvp)
+
+# ----------------------------------------------------------------------------------------- abs
+# d|x|/dx = sign(x), taken as 0 at x = 0.
+
+
+@primitive("abs", elementwise=True)
+def absolute(x):
+    return np.abs(x)
+
+
+def abs_vjp(g, ans, x):
+    return g * np.sign(np.asarray(x))
+
+
+def abs_jvp(t, ans, x):
+    return t * np.sign(np.asarray(x))
+
+
+defvjp(absolute, abs_vjp)
+defjvp(absolute, abs_jvp)
+
+# ----------------------------------------------------------------------------- maximum, minimum
+# Where both inputs are equal the gradient is split evenly, so maximum(x, x) has derivative 1.
+
+
+def _share(g, mine, other, pick):
+    mine, other = np.asarray(mine), np.asarray(other)
+    return np.where(pick(mine, other), g, np.where(mine == other, 0.5 * g, 0))
+
+
+@primitive("maximum", nin=2, elementwise=True)
+def maximum(x, y):
+    return np.maximum(x, y)
+
+
+def maximum_vjp_x(g, ans, x, y):
+    return _share(g, x, y, np.greater)
+
+
+def maximum_vjp_y(g, ans, x, y):
+    return _share(g, y, x, np.greater)
+
+
+defvjp(maximum, maximum_vjp_x, maximum_vjp_y)
+defjvp(maximum, maximum_vjp_x, maximum_vjp_y)  # diagonal Jacobian: the same factor both ways
+
+
+@primitive("minimum", nin=2, elementwise=True)
+def minimum(x, y):
+    return np.minimum(x, y)
+
+
+def minimum_vjp_x(g, ans, x, y):
+    return _share(g, x, y, np.less)
+
+
+def minimum_vjp_y(g, ans, x, y):
+    return _share(g, y, x, np.less)
+
+
+defvjp(minimum, minimum_vjp_x, minimum_vjp_y)
+defjvp(minimum, minimum_vjp_x, minimum_vjp_y)
+
+# ---------------------------------------------------------------------------------------- clip
+# The gradient passes where lo <= x <= hi (bounds included, as in PyTorch) and is 0 outside.
+
+
+@primitive("clip", elementwise=True)
+def clip(x, lo, hi):
+    return np.clip(x, lo, hi)
+
+
+def clip_vjp(g, ans, x, lo, hi):
+    x = np.asarray(x)
+    inside = np.ones(x.shape, dtype=bool)
+    if lo is not None:
+        inside &= x >= lo
+    if hi is not None:
+        inside &= x <= hi
+    return np.where(inside, g, 0)
+
+
+defvjp(clip, clip_vjp)
+defjvp(clip, clip_vjp)
+
+# --------------------------------------------------------------------------------------- where
+# where(cond, x, y): the condition is a constant (never differentiated).
+
+
+@primitive("where", nin=3, elementwise=True)
+def where(cond, x, y):
+    return np.where(cond, x, y)
+
+
+def where_vjp_x(g, ans, cond, x, y):
+    return np.where(cond, g, 0)
+
+
+def where_vjp_y(g, ans, cond, x, y):
+    return np.where(cond, 0, g)
+
+
+defvjp(where, None, where_vjp_x, where_vjp_y)
+defjvp(where, None, where_vjp_x, where_vjp_y)

@@ -1,0 +1,203 @@
+"""Primitives that move values around without arithmetic: reshape, transpose, broadcast_to,
+indexing (and its adjoint, scatter_add), setitem, concatenate and stack."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+
+from .registry import defjvp, defvjp, primitive, unbroadcast
+
+__all__ = [
+    "reshape", "transpose", "broadcast_to", "getitem", "scatter_add", "setitem",
+    "concatenate", "stack", "is_basic_index",
+]
+
+# ------------------------------------------------------------------------------------- reshape
+
+
+@primitive("reshape")
+def reshape(x, shape):
+    return np.reshape(x, shape)
+
+
+def reshape_vjp(g, ans, x, shape):
+    return g.reshape(x.shape)
+
+
+def reshape_jvp(t, ans, x, shape):
+    return t.reshape(ans.shape)
+
+
+defvjp(reshape, reshape_vjp)
+defjvp(reshape, reshape_jvp)
+
+# ----------------------------------------------------------------------------------- transpose
+
+
+@primitive("transpose")
+def transpose(x, axes):
+    return np.transpose(x, axes)
+
+
+def transpose_vjp(g, ans, x, axes):
+    return np.transpose(g, None if axes is None else np.argsort(axes))
+
+
+def transpose_jvp(t, ans, x, axes):
+    return np.transpose(t, axes)
+
+
+defvjp(transpose, transpose_vjp)
+defjvp(transpose, transpose_jvp)
+
+# -------------------------------------------------------------------------------- broadcast_to
+
+
+@primitive("broadcast_to")
+def broadcast_to(x, shape):
+    return np.broadcast_to(x, shape)
+
+
+def broadcast_to_vjp(g, ans, x, shape):
+    return unbroadcast(g, x.shape)
+
+
+def broadcast_to_jvp(t, ans, x, shape):
+    return np.broadcast_to(t, shape)
+
+
+defvjp(broadcast_to, broadcast_to_vjp)
+defjvp(broadcast_to, broadcast_to_jvp)
+
+# ----------------------------------------------------------------------- getitem, scatter_add
+
+
+def is_basic_index(index) -> bool:
+    """True for indexes made of ints, slices, ``...`` and ``None``: no element is picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
+
+
+@primitive("getitem")
+def getitem(x, index):
+    return x[index]
+
+
+def getitem_vjp(g, ans, x, index):
+    return scatter_add(g, x.shape, index)
+
+
+def getitem_jvp(t, ans, x, index):
+    return t[index]
+
+
+defvjp(getitem, getitem_vjp)
+defjvp(getitem, getitem_jvp)
+
+
+@primitive("scatter_add")
+def scatter_add(g, shape, index):
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated integer indexes add up)."""
+    out = np.zeros(shape, dtype=np.result_type(g))
+    if is_basic_index(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def scatter_add_vjp(g, ans, x, shape, index):
+    return g[index]
+
+
+defvjp(scatter_add, scatter_add_vjp)
+defjvp(scatter_add, scatter_add_vjp)  # linear in x: the JVP applies the same map
+
+# ------------------------------------------------------------------------------------- setitem
+# out = x with out[index] = v: the functional form of ``t[index] = v`` on a tensor in a graph.
+
+
+@primitive("setitem", nin=2)
+def setitem(x, v, index):
+    out = np.array(x, dtype=np.result_type(x, v), copy=True)
+    out[index] = v
+    return out
+
+
+def _overwritten(x, index):
+    mask = np.ones(np.shape(x), dtype=bool)
+    mask[index] = False
+    return mask
+
+
+def setitem_vjp_x(g, ans, x, v, index):
+    return np.where(_overwritten(x, index), g, 0)
+
+
+def setitem_vjp_v(g, ans, x, v, index):
+    return g[index]
+
+
+def setitem_jvp_x(t, ans, x, v, index):
+    return np.where(_overwritten(x, index), t, 0)
+
+
+def setitem_jvp_v(t, ans, x, v, index):
+    return scatter_add(np.broadcast_to(t, np.shape(ans[index])), np.shape(ans), index)
+
+
+defvjp(setitem, setitem_vjp_x, setitem_vjp_v)
+defjvp(setitem, setitem_jvp_x, setitem_jvp_v)
+
+# -------------------------------------------------------------------------- concatenate, stack
+# Any number of inputs; input i's gradient is its own slice of the output's gradient.
+
+
+@primitive("concatenate", nin=None)
+def concatenate(*arrays_and_axis):
+    *arrays, axis = arrays_and_axis
+    return np.concatenate(arrays, axis=axis)
+
+
+def _slot(i, ans, arrays, axis):
+    """The index of input ``i``'s block inside the concatenated output."""
+    axis = normalize_axis_index(axis, ans.ndim)
+    start = sum(a.shape[axis] for a in arrays[:i])
+    return (slice(None),) * axis + (slice(start, start + arrays[i].shape[axis]),)
+
+
+def concatenate_vjp(i, g, ans, *arrays_and_axis):
+    *arrays, axis = arrays_and_axis
+    return g[_slot(i, ans, arrays, axis)]
+
+
+def concatenate_jvp(i, t, ans, *arrays_and_axis):
+    *arrays, axis = arrays_and_axis
+    return scatter_add(t, ans.shape, _slot(i, ans, arrays, axis))
+
+
+defvjp(concatenate, per_input=concatenate_vjp)
+defjvp(concatenate, per_input=concatenate_jvp)
+
+
+@primitive("stack", nin=None)
+def stack(*arrays_and_axis):
+    *arrays, axis = arrays_and_axis
+    return np.stack(arrays, axis=axis)
+
+
+def _layer(i, ans, axis):
+    return (slice(None),) * normalize_axis_index(axis, ans.ndim) + (i,)
+
+
+def stack_vjp(i, g, ans, *arrays_and_axis):
+    return g[_layer(i, ans, arrays_and_axis[-1])]
+
+
+def stack_jvp(i, t, ans, *arrays_and_axis):
+    return scatter_add(t, ans.shape, _layer(i, ans, arrays_and_axis[-1]))
+
+
+defvjp(stack, per_input=stack_vjp)
+defjvp(stack, per_input=stack_jvp)

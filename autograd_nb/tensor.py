@@ -1,0 +1,638 @@
+"""``Tensor``: a NumPy array that remembers, on the tape, the operation that made it.
+
+Every operation goes through ``apply``: it runs the primitive's NumPy forward and, when an
+input requires a gradient and recording is on, makes a ``Node`` for the result. That is all the
+forward pass does; gradients come from the reverse sweep in ``backward.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from numbers import Number
+
+import numpy as np
+
+from . import grad_mode
+from .errors import AutogradError, InplaceError, ShapeError, describe
+from .grad_mode import HOOKS, RECORD, state
+from .node import Node, _epoch, bump_epoch, leaf_node
+from .primitives import arithmetic as ar
+from .primitives import elementwise as el
+from .primitives import reductions as rd
+from .primitives import shaping as sh
+from .primitives.registry import Primitive, _engine
+
+__all__ = ["Tensor", "tensor", "apply", "as_tensor", "zeros", "ones", "zeros_like", "ones_like"]
+
+_ndarray = np.ndarray
+_scalar_types = (int, float, bool, np.number, np.bool_)
+
+
+def _constant(x):
+    """An operand that needs no gradient: Python numbers stay as they are (so a float32 tensor
+    times 2.0 stays float32, as in NumPy), anything else becomes an array."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return x
+    return np.asarray(x)
+
+
+def apply(prim: Primitive, inputs: tuple, params: tuple = ()) -> Tensor:
+    """Run ``prim`` on ``inputs`` (tensors or array-likes) with ``params``; record it if needed."""
+    arrays = []
+    parents = []
+    tracked = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            arrays.append(x.data)
+            node = x._node
+            parents.append(node)
+            tracked = tracked or node is not None
+        else:
+            arrays.append(_constant(x))
+            parents.append(None)
+    args = (*arrays, *params)
+    try:
+        out = prim.forward(*args)
+    except Exception as err:
+        raise _forward_error(prim, arrays, err) from err
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    mode = state.mode
+    if mode == HOOKS:
+        return _apply_hooked(prim, inputs, args, tuple(parents), out, tracked)
+    result = _new(Tensor)
+    result.data = out
+    result._name = None
+    result._version = 0
+    if tracked and mode:
+        result._node = Node(prim, tuple(parents), args, out, inputs, _epoch[0])
+    else:
+        result._node = None
+    return result
+
+
+def _binary(prim: Primitive, x: Tensor, y) -> Tensor:
+    """``apply`` for a two-input primitive whose first operand is a Tensor: the hot path of
+    ``+ - * /`` in a training loop, so it skips the generic loop."""
+    xd = x.data
+    xn = x._node
+    if isinstance(y, Tensor):
+        yd = y.data
+        yn = y._node
+    else:
+        yd = y = _constant(y)
+        yn = None
+    try:
+        out = prim.forward(xd, yd)
+    except Exception as err:
+        raise _forward_error(prim, (xd, yd), err) from err
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    mode = state.mode
+    if mode == HOOKS:
+        return _apply_hooked(prim, (x, y), (xd, yd), (xn, yn), out, xn is not None or yn is not None)
+    result = _new(Tensor)
+    result.data = out
+    result._name = None
+    result._version = 0
+    if mode and (xn is not None or yn is not None):
+        result._node = Node(prim, (xn, yn), (xd, yd), out, (x, y), _epoch[0])
+    else:
+        result._node = None
+    return result
+
+
+def _reflected(prim: Primitive, y, x: Tensor) -> Tensor:
+    """``y <op> x`` where only ``x`` is a Tensor (``2 * t``, ``1 - t``)."""
+    return apply(prim, (_constant(y), x))
+
+
+def _apply_hooked(prim, inputs, args, parents, out, tracked) -> Tensor:
+    """The slow path: anomaly detection, tapes and forward-mode traces are listening."""
+    if state.anomaly:
+        _check_finite_forward(prim, args[: len(parents)], out)
+    node = None
+    if tracked and state.grad_enabled:
+        node = Node(prim, parents, args, out, tuple(inputs), _epoch[0])
+    result = Tensor._wrap(out, node)
+    if node is not None:
+        for tape in state.tapes:
+            tape._record(node, tuple(inputs), result)
+    for trace in state.forward:
+        trace.propagate(prim, tuple(inputs), args, result)
+    return result
+
+
+def _check_finite_forward(prim, arrays, out) -> None:
+    if np.issubdtype(out.dtype, np.inexact) and not np.all(np.isfinite(out)):
+        inputs_finite = all(
+            not np.issubdtype(np.result_type(a), np.inexact) or np.all(np.isfinite(a))
+            for a in arrays
+        )
+        if inputs_finite:
+            bad = "NaN" if np.isnan(out).any() else "inf"
+            shapes = ", ".join(describe(np.asarray(a)) for a in arrays)
+            raise FloatingPointError(
+                f"detect_anomaly: the forward of '{prim.name}' produced {bad} from finite "
+                f"inputs ({shapes}); check the values reaching '{prim.name}' (log of <= 0, "
+                f"division by zero, overflow in exp...)"
+            )
+
+
+def _forward_error(prim: Primitive, arrays, err: Exception) -> Exception:
+    """Rewrite a NumPy error so that it names the operation, the operands' shapes and a fix."""
+    shapes = " and ".join(describe(np.asarray(a)) for a in arrays)
+    text = str(err)
+    if prim.name == "matmul" and ("mismatch" in text or "matmul" in text):
+        a, b = (np.shape(a) for a in arrays)
+        inner = (a[-1] if a else None, b[-2] if len(b) > 1 else (b[0] if b else None))
+        return ShapeError(
+            f"matmul (@): shapes {a} and {b} do not fit: the last axis of the left operand "
+            f"({inner[0]}) must equal the {'first' if len(b) < 2 else 'second-to-last'} axis of "
+            f"the right one ({inner[1]}); transpose one operand (.T) or fix the layer sizes"
+        )
+    if "broadcast" in text:
+        return ShapeError(
+            f"{prim.name}: cannot broadcast shapes {shapes}: NumPy broadcasting needs each "
+            f"axis, counted from the right, to be equal or 1; reshape one operand "
+            f"(e.g. x.reshape(-1, 1)) so the axes line up"
+        )
+    kind = type(err) if isinstance(err, (ValueError, TypeError, IndexError)) else AutogradError
+    return kind(f"{prim.name} on {shapes}: {text}")
+
+
+_new = object.__new__
+
+
+class Tensor:
+    """An n-dimensional array of numbers that can record how it was computed.
+
+    ``data`` is the NumPy array itself (never a hidden copy). When ``requires_grad`` is set on
+    a leaf, every operation using it is recorded, and ``backward()`` fills ``.grad``.
+    """
+
+    __slots__ = ("data", "_node", "_name", "_version", "__weakref__")
+    __array_priority__ = 1000  # NumPy scalars and arrays defer to Tensor's operators
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
+        self.data = _as_array(data, dtype)
+        self._node = None
+        self._name = name
+        self._version = 0
+        if requires_grad:
+            self.requires_grad = True
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray, node: Node | None) -> Tensor:
+        """A tensor for ``data`` produced by ``node`` (no checks: used by the engine)."""
+        t = _new(cls)
+        t.data = data
+        t._node = node
+        t._name = None
+        t._version = 0
+        return t
+
+    # ----------------------------------------------------------------------- attributes
+    @property
+    def requires_grad(self) -> bool:
+        return self._node is not None
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if value:
+            if self._node is not None:
+                return
+            if not np.issubdtype(self.data.dtype, np.floating):
+                raise AutogradError(
+                    f"requires_grad=True needs a floating-point tensor, but this one is "
+                    f"{self.data.dtype} with shape {self.data.shape}: only floats have "
+                    f"gradients; create it with dtype=np.float64 (or float values)"
+                )
+            self._node = leaf_node(self)
+            self._node.name = self._name
+        elif self._node is not None:
+            if not self._node.is_leaf:
+                raise AutogradError(
+                    f"requires_grad=False on a tensor computed by '{self._node.op}': only a "
+                    f"leaf can stop requiring grad; use .detach() to get a copy outside the graph"
+                )
+            self._node = None
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return the tensor (as in PyTorch)."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True unless the tensor was computed by a recorded operation."""
+        return self._node is None or self._node.prim is None
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The accumulated gradient (a leaf's, or a non-leaf's after ``retain_grad()``)."""
+        node = self._node
+        return None if node is None else node.grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if self._node is None:
+            if value is None:
+                return
+            raise AutogradError("cannot set .grad on a tensor that does not require grad")
+        if value is not None:
+            value = value if isinstance(value, Tensor) else Tensor(value, dtype=self.dtype)
+            if value.shape != self.shape:
+                raise ShapeError(f".grad must have the tensor's shape {self.shape}, got {value.shape}")
+        self._node.grad = value
+
+    def retain_grad(self) -> Tensor:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after ``backward()``."""
+        if self._node is not None:
+            self._node.inspected = True
+        return self
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (``.grad`` becomes ``None``)."""
+        if self._node is not None:
+            self._node.grad = None
+
+    @property
+    def name(self) -> str | None:
+        """The label drawings and tape tables show for this tensor."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self._name = value
+        if self._node is not None:
+            self._node.name = value
+
+    @property
+    def op(self) -> str | None:
+        """Name of the operation that produced this tensor (``None`` for a leaf)."""
+        node = self._node
+        return None if node is None or node.prim is None else node.prim.name
+
+    shape = property(lambda self: self.data.shape, doc="The array's shape.")
+    ndim = property(lambda self: self.data.ndim, doc="Number of axes.")
+    dtype = property(lambda self: self.data.dtype, doc="The array's dtype.")
+    size = property(lambda self: self.data.size, doc="Number of elements.")
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    # ------------------------------------------------------------------ leaving the graph
+    def detach(self) -> Tensor:
+        """The same values (sharing memory) outside the graph."""
+        return Tensor._wrap(self.data, None)
+
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array (the same memory as ``.data``)."""
+        return self.data
+
+    def item(self) -> float:
+        """The single value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item(): the tensor has {self.data.size} elements (shape {self.shape}); only one-element tensors convert to a number")
+        return self.data.item()
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        for i in range(len(self)):
+            yield self[i]
+
+    __hash__ = object.__hash__  # identity, although == compares elementwise
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self._name:
+            extras.append(f"name={self._name!r}")
+        if self.data.dtype not in (np.float64, np.int64, np.bool_):
+            extras.append(f"dtype={self.data.dtype}")
+        node = self._node
+        if node is not None:
+            extras.append("requires_grad=True" if node.prim is None else f"grad_fn=<{node.prim.name}>")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # ------------------------------------------------------------------------ backward
+    def backward(self, grad=None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        """Reverse sweep from this tensor: add d(self)/d(leaf) to the ``.grad`` of every leaf.
+
+        ``grad`` is the gradient of some scalar with respect to this tensor (the seed); it may
+        be left out only when the tensor has one element. ``retain_graph`` keeps the saved
+        values for another sweep; ``create_graph`` records the sweep for higher derivatives.
+        """
+        from .backward import seed_for, sweep
+
+        if self._node is None:
+            raise AutogradError(
+                f"backward(): this tensor (shape {self.shape}) does not require grad: no input "
+                f"of the computation had requires_grad=True, or it ran under no_grad(); create "
+                f"the inputs with ag.tensor(..., requires_grad=True)"
+            )
+        sweep(self._node, seed_for(self, grad, create_graph, "backward()"),
+              retain_graph=retain_graph, create_graph=create_graph)
+
+    # ----------------------------------------------------------------------- operators
+    def __add__(self, other):
+        return _binary(ar.add, self, other)
+
+    def __radd__(self, other):
+        return _reflected(ar.add, other, self)
+
+    def __sub__(self, other):
+        return _binary(ar.sub, self, other)
+
+    def __rsub__(self, other):
+        return _reflected(ar.sub, other, self)
+
+    def __mul__(self, other):
+        return _binary(ar.mul, self, other)
+
+    def __rmul__(self, other):
+        return _reflected(ar.mul, other, self)
+
+    def __truediv__(self, other):
+        return _binary(ar.div, self, other)
+
+    def __rtruediv__(self, other):
+        return _reflected(ar.div, other, self)
+
+    def __pow__(self, other):
+        return _binary(ar.power, self, other)
+
+    def __rpow__(self, other):
+        return _reflected(ar.power, other, self)
+
+    def __matmul__(self, other):
+        return _binary(ar.matmul, self, other)
+
+    def __rmatmul__(self, other):
+        return _reflected(ar.matmul, other, self)
+
+    def __neg__(self):
+        return apply(ar.neg, (self,))
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return apply(el.absolute, (self,))
+
+    # comparisons: plain boolean tensors, outside the graph
+    def _compare(self, ufunc, other) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._wrap(np.asarray(ufunc(self.data, other)), None)
+        except ValueError as err:
+            raise _forward_error(_ComparisonName(ufunc.__name__), (self.data, other), err) from err
+
+    def __lt__(self, other):
+        return self._compare(np.less, other)
+
+    def __le__(self, other):
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other):
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other):
+        return self._compare(np.greater_equal, other)
+
+    def __eq__(self, other):
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other):
+        return self._compare(np.not_equal, other)
+
+    # --------------------------------------------------------------------- indexing
+    def __getitem__(self, index) -> Tensor:
+        return apply(sh.getitem, (self,), (_plain_index(index),))
+
+    def __setitem__(self, index, value) -> None:
+        index = _plain_index(index)
+        if self._needs_graph(value):
+            self._rebind(apply(sh.setitem, (self, value), (index,)), "t[index] = value")
+        else:
+            self._modify("setitem", lambda: self.data.__setitem__(index, _plain(value)))
+
+    # -------------------------------------------------------------- in-place arithmetic
+    def __iadd__(self, other):
+        return self._inplace(ar.add, np.add, other)
+
+    def __isub__(self, other):
+        return self._inplace(ar.sub, np.subtract, other)
+
+    def __imul__(self, other):
+        return self._inplace(ar.mul, np.multiply, other)
+
+    def __itruediv__(self, other):
+        return self._inplace(ar.div, np.true_divide, other)
+
+    def __ipow__(self, other):
+        return self._inplace(ar.power, np.power, other)
+
+    def _needs_graph(self, other) -> bool:
+        """Whether an in-place change must be recorded (recording on, a gradient involved)."""
+        involved = self._node is not None or (isinstance(other, Tensor) and other._node is not None)
+        return involved and state.grad_enabled
+
+    def _inplace(self, prim, ufunc, other) -> Tensor:
+        """``t op= other``: recorded when gradients are involved, else a true in-place update.
+
+        Recorded, the tensor takes the new value and node while the old array stays as saved,
+        so ``c += c + 1`` differentiates correctly. Unrecorded (an optimizer under ``no_grad``),
+        the array is updated in place and any graph that saved it will refuse to sweep.
+        """
+        if self._needs_graph(other):
+            self._rebind(_binary(prim, self, other), f"{prim.name} in place")
+        else:
+            other_data = _plain(other)
+            self._modify(prim.name, lambda: ufunc(self.data, other_data, out=self.data))
+        return self
+
+    def _rebind(self, result: Tensor, what: str) -> None:
+        if self._node is not None and self._node.prim is None:
+            raise InplaceError(
+                f"{what}: this tensor (shape {self.shape}) is a leaf that requires grad; "
+                f"changing it in place would lose the value its gradient is taken at; update it "
+                f"under `with ag.no_grad():` (as optimizers do) or compute a new tensor instead"
+            )
+        self.data = result.data
+        self._node = result._node
+        if self._node is not None and self._name:
+            self._node.name = self._name
+
+    def _modify(self, op: str, change) -> None:
+        try:
+            change()
+        except (ValueError, TypeError) as err:
+            raise type(err)(
+                f"{op} in place on a tensor of shape {self.shape} and dtype {self.dtype}: {err}; "
+                f"the result must keep the tensor's shape and dtype, so write t = t {op} x instead"
+            ) from err
+        self._version = bump_epoch()
+
+    # ------------------------------------------------------------------ methods
+    def sum(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(rd.sum_, (self,), (axis, keepdims))
+
+    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(rd.mean, (self,), (axis, keepdims))
+
+    def max(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(rd.amax, (self,), (axis, keepdims))
+
+    def min(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(rd.amin, (self,), (axis, keepdims))
+
+    def exp(self) -> Tensor:
+        return apply(el.exp, (self,))
+
+    def log(self) -> Tensor:
+        return apply(el.log, (self,))
+
+    def sqrt(self) -> Tensor:
+        return apply(el.sqrt, (self,))
+
+    def sin(self) -> Tensor:
+        return apply(el.sin, (self,))
+
+    def cos(self) -> Tensor:
+        return apply(el.cos, (self,))
+
+    def tanh(self) -> Tensor:
+        return apply(el.tanh, (self,))
+
+    def sigmoid(self) -> Tensor:
+        return apply(el.sigmoid, (self,))
+
+    def relu(self) -> Tensor:
+        return apply(el.relu, (self,))
+
+    def abs(self) -> Tensor:
+        return apply(el.absolute, (self,))
+
+    def clip(self, lo=None, hi=None) -> Tensor:
+        return apply(el.clip, (self,), (lo, hi))
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return apply(rd.softmax, (self,), (axis,))
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return apply(rd.log_softmax, (self,), (axis,))
+
+    def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
+        return apply(rd.logsumexp, (self,), (axis, keepdims))
+
+    def reshape(self, *shape) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return apply(sh.reshape, (self,), (shape,))
+
+    def transpose(self, *axes) -> Tensor:
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return apply(sh.transpose, (self,), (axes or None,))
+
+    def flatten(self) -> Tensor:
+        return self.reshape(-1)
+
+    # --------------------------------------------------------------- NumPy protocol
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        from .numpy_interop import handle_ufunc
+
+        return handle_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from .numpy_interop import handle_function
+
+        return handle_function(func, args, kwargs)
+
+
+class _ComparisonName:
+    """Stands in for a primitive in error messages about comparisons (which are not recorded)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _plain(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _plain_index(index):
+    """An index with any tensors in it replaced by their arrays (indexes are never differentiated)."""
+    if isinstance(index, tuple):
+        return tuple(_plain(i) for i in index)
+    return _plain(index)
+
+
+def _as_array(data, dtype) -> np.ndarray:
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.asarray(data, dtype=dtype)
+    array = np.asarray(data)
+    if array.dtype.kind == "f":
+        return array
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    raise TypeError(
+        f"tensor(): cannot make a tensor from {array.dtype} data (shape {array.shape}); "
+        f"give numbers (float, int or bool) or pass dtype="
+    )
+
+
+def tensor(data, requires_grad: bool = False, dtype=None, name: str | None = None) -> Tensor:
+    """A new leaf tensor from anything ``np.asarray`` takes.
+
+    float64 unless ``data`` is already a floating-point array or ``dtype`` is given.
+    ``requires_grad=True`` makes every operation on it recorded, for ``backward()``.
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+
+def as_tensor(x) -> Tensor:
+    """``x`` itself if it is a Tensor, else a constant tensor (no gradient) holding it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def zeros(shape, dtype=np.float64, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.zeros(shape, dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(shape, dtype=np.float64, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.ones(shape, dtype=dtype), requires_grad=requires_grad)
+
+
+def zeros_like(t, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.zeros_like(_plain(t)), requires_grad=requires_grad)
+
+
+def ones_like(t, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.ones_like(_plain(t)), requires_grad=requires_grad)
+
+
+_engine.Tensor = Tensor
+_engine.apply = staticmethod(apply)
+del grad_mode, Number, RECORD
