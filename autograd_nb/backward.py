@@ -23,7 +23,7 @@ from .node import Node, inplace_epoch
 from .primitives.registry import unbroadcast
 from .tensor import Tensor
 
-__all__ = ["sweep", "SweepStep", "seed_for"]
+__all__ = ["sweep", "SweepStep", "seed_for", "record_sweep"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,23 @@ def sweep(
         with set_grad_enabled(True):
             return _sweep(root, seed, True, True, accumulate, sources, observer)
     return _sweep(root, seed, retain_graph, False, accumulate, sources, observer)
+
+
+def record_sweep(output: Tensor, grad=None) -> list[SweepStep]:
+    """The steps of the reverse sweep from ``output``, as plain data, for tables and pictures.
+
+    The sweep runs once with ``retain_graph=True`` and ``accumulate=False``: no ``.grad`` is
+    written and the graph can still be swept (or ``backward()`` called) afterwards.
+    """
+    if output._node is None:
+        raise AutogradError(
+            f"record_sweep: the output (shape {output.shape}) does not depend on any tensor "
+            f"that requires grad; create the inputs with requires_grad=True"
+        )
+    steps: list[SweepStep] = []
+    sweep(output._node, seed_for(output, grad, False, "record_sweep"), retain_graph=True,
+          accumulate=False, observer=steps.append)
+    return steps
 
 
 def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer) -> dict:
