@@ -7,12 +7,14 @@ of the reverse sweep, which gives vᵀ·J whatever the number of inputs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .grad_mode import pushed
+from .grad_mode import pushed, set_grad_enabled
 from .tensor import Tensor
 
-__all__ = ["ForwardTrace", "jvp"]
+__all__ = ["ForwardTrace", "jvp", "ForwardStep", "record_forward"]
 
 
 class ForwardTrace:
@@ -93,3 +95,67 @@ def jvp(f, primals, tangents):
 def _float_array(x) -> np.ndarray:
     x = np.asarray(x.data if isinstance(x, Tensor) else x)
     return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One step of forward mode, as plain data (the mirror of ``backward.SweepStep``).
+
+    kind    "seed": input ``node`` starts with tangent ``tangent``;
+            "op": operation ``node`` gets ``tangent``, the sum of ``terms``, one
+            ``(position, parent, local, contribution)`` per input that carries a tangent, with
+            ``contribution = ∂node/∂input · (that input's tangent)``
+    node, parent    tape indexes (``Node.index``), as in ``SweepStep``
+    local   ∂node/∂input per element where that is a diagonal or a scalar, else ``None``
+    """
+
+    kind: str
+    node: int
+    op: str
+    tangent: np.ndarray
+    terms: tuple = ()
+
+
+def record_forward(f, primals, tangents) -> tuple[Tensor, list[ForwardStep]]:
+    """Run ``f`` once in forward mode and record each step, for tables and pictures.
+
+    The primals become leaves that require grad (keeping their names), so the output's graph is
+    recorded too and can be drawn with the steps. Returns ``(output, steps)``; the output's
+    tangent is the last step's (J·tangents, as ``jvp`` gives).
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ValueError(
+            f"record_forward: {len(primals)} primals but {len(tangents)} tangents; give one "
+            f"tangent per argument"
+        )
+    steps: list[ForwardStep] = []
+    trace = ForwardTrace()
+
+    def observe(name, inputs, result, total) -> None:
+        node = result._node
+        terms = []
+        for i, x in enumerate(inputs):
+            t = trace.tangent(x)
+            if t is None or node is None:
+                continue
+            rule = node.prim.jvp(i)
+            c = np.asarray(rule(t, result.data, *node.args))
+            local = None
+            if node.prim.elementwise or (np.size(t) == 1 and result.data.size == 1):
+                local = np.asarray(rule(np.ones_like(t), result.data, *node.args))
+            terms.append((i, x._node.index if x._node is not None else None, local, c))
+        if node is not None:
+            steps.append(ForwardStep("op", node.index, name, np.array(total), tuple(terms)))
+
+    trace.observer = observe
+    with set_grad_enabled(True), trace:
+        xs = []
+        for p, t in zip(primals, tangents):
+            x = Tensor(_float_array(p).copy(), requires_grad=True,
+                       name=p.name if isinstance(p, Tensor) else None)
+            trace.seed(x, t)
+            steps.append(ForwardStep("seed", x._node.index, "leaf", np.array(trace.tangent(x))))
+            xs.append(x)
+        out = f(*xs)
+    return out, steps
