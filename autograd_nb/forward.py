@@ -32,6 +32,14 @@ class ForwardTrace:
         entry = self._tangents.get(id(x)) if isinstance(x, Tensor) else None
         return None if entry is None else entry[1]
 
+    def moved(self, old: Tensor, new: Tensor) -> None:
+        """``new`` took ``old``'s value in place (``t += x``, ``t[i] = v``): and its tangent."""
+        entry = self._tangents.get(id(old))
+        if entry is None:
+            self._tangents.pop(id(new), None)
+        else:
+            self._tangents[id(new)] = (new, entry[1])
+
     def propagate(self, prim, inputs: tuple, args: tuple, result: Tensor) -> None:
         total = None
         for i, x in enumerate(inputs):
