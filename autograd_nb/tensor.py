@@ -452,9 +452,10 @@ class Tensor:
         return self._inplace(ar.power, np.power, other)
 
     def _needs_graph(self, other) -> bool:
-        """Whether an in-place change must be recorded (recording on, a gradient involved)."""
+        """Whether an in-place change must be recorded (recording on, a gradient involved),
+        or must carry a tangent (forward mode is running)."""
         involved = self._node is not None or (isinstance(other, Tensor) and other._node is not None)
-        return involved and state.grad_enabled
+        return (involved and state.grad_enabled) or bool(state.forward)
 
     def _inplace(self, prim, ufunc, other) -> Tensor:
         """``t op= other``: recorded when gradients are involved, else a true in-place update.
@@ -481,6 +482,8 @@ class Tensor:
         self._node = result._node
         if self._node is not None and self._name:
             self._node.name = self._name
+        for trace in state.forward:  # forward mode: the new value's tangent comes along
+            trace.moved(result, self)
 
     def _modify(self, op: str, change) -> None:
         try:
