@@ -40,8 +40,8 @@ def transpose(x, axes):
     return np.transpose(x, axes)
 
 
-def transpose_vjp(g, ans, x, axes):
-    return np.transpose(g, None if axes is None else np.argsort(axes))
+def transpose_vjp(g, ans, x, axes):  # the inverse permutation (axes may be negative)
+    return np.transpose(g, None if axes is None else np.argsort(np.mod(axes, np.ndim(x))))
 
 
 def transpose_jvp(t, ans, x, axes):
@@ -107,12 +107,16 @@ def scatter_add(g, shape, index):
     return out
 
 
-def scatter_add_vjp(g, ans, x, shape, index):
+def scatter_add_vjp(g, ans, x, shape, index):  # the transpose of scattering is gathering
     return g[index]
 
 
+def scatter_add_jvp(t, ans, x, shape, index):  # linear in x: the JVP is the map itself
+    return scatter_add(t, shape, index)
+
+
 defvjp(scatter_add, scatter_add_vjp)
-defjvp(scatter_add, scatter_add_vjp)  # linear in x: the JVP applies the same map
+defjvp(scatter_add, scatter_add_jvp)
 
 # ------------------------------------------------------------------------------------- setitem
 # out = x with out[index] = v: the functional form of ``t[index] = v`` on a tensor in a graph.
@@ -135,16 +139,28 @@ def setitem_vjp_x(g, ans, x, v, index):
     return np.where(_overwritten(x, index), g, 0)
 
 
+def _written(ans, index):
+    """Which elements of ``v`` (broadcast to ``ans[index]``) ended up in ``ans``: with a
+    repeated integer index only the last assignment to an element stays, as in NumPy."""
+    picked = np.shape(np.asarray(ans)[index])
+    order = np.arange(int(np.prod(picked))).reshape(picked)
+    last = np.full(np.shape(ans), -1)
+    last[index] = order
+    return last[index] == order
+
+
 def setitem_vjp_v(g, ans, x, v, index):
-    return g[index]
+    if is_basic_index(index):  # no element is written twice
+        return g[index]
+    return np.where(_written(ans, index), g[index], 0)
 
 
 def setitem_jvp_x(t, ans, x, v, index):
     return np.where(_overwritten(x, index), t, 0)
 
 
-def setitem_jvp_v(t, ans, x, v, index):
-    return scatter_add(np.broadcast_to(t, np.shape(ans[index])), np.shape(ans), index)
+def setitem_jvp_v(t, ans, x, v, index):  # the tangent of v, written where v was
+    return setitem(np.zeros(np.shape(ans), dtype=np.result_type(t)), t, index)
 
 
 defvjp(setitem, setitem_vjp_x, setitem_vjp_v)
