@@ -49,6 +49,7 @@ from .functions import (
 )
 from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
+from .serialization import load, save
 from .tape import Record, Tape
 from .tensor import Tensor, as_tensor, ones, ones_like, tensor, zeros, zeros_like
 from .transforms import grad, hessian, jacobian, value_and_grad, vjp
@@ -62,6 +63,7 @@ __all__ = [
     "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp", "gradcheck",
     "AutogradError", "ShapeError", "MissingRuleError", "ReleasedGraphError", "InplaceError",
     "GradcheckError",
+    "save", "load",
     "abs", "broadcast_to", "clip", "concatenate", "cos", "dot", "exp", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum", "tanh", "transpose", "where",
 ]
 
