@@ -1,0 +1,153 @@
+"""Small data sets for notebooks, made locally and seeded, plus a minibatch iterator.
+
+The 2-D toy sets (moons, circles, spirals, xor) return ``X`` float64 of shape (n, 2) and
+``y`` int64 of shape (n,). ``load_digits`` borrows scikit-learn's 8×8 digits when installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+__all__ = [
+    "make_moons", "make_circles", "make_spirals", "make_xor",
+    "batches", "train_test_split", "load_digits",
+]
+
+
+def _check(name: str, n_samples: int, noise: float) -> None:
+    if int(n_samples) != n_samples or n_samples < 1:
+        raise ValueError(f"{name}: n_samples={n_samples} must be a positive integer")
+    if noise < 0:
+        raise ValueError(f"{name}: noise={noise} must be >= 0 (the std of Gaussian noise)")
+
+
+def _finish(rng, X: np.ndarray, y: np.ndarray, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Add Gaussian noise of std ``noise`` and shuffle the samples."""
+    X = X + rng.normal(scale=noise, size=X.shape) if noise else X
+    order = rng.permutation(len(y))
+    return X[order].astype(np.float64), y[order].astype(np.int64)
+
+
+def make_moons(n_samples: int = 100, noise: float = 0.0,
+               seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles: class 0 on (cos t, sin t), class 1 on
+    (1 − cos t, ½ − sin t), t ∈ [0, π]; Gaussian ``noise`` of that std is added."""
+    _check("make_moons", n_samples, noise)
+    rng = np.random.default_rng(seed)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    t_out = np.linspace(0, np.pi, n_out)
+    t_in = np.linspace(0, np.pi, n_in)
+    X = np.concatenate([
+        np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+        np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], axis=1),
+    ])
+    y = np.concatenate([np.zeros(n_out), np.ones(n_in)])
+    return _finish(rng, X, y, noise)
+
+
+def make_circles(n_samples: int = 100, noise: float = 0.0, seed: int | None = None,
+                 factor: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (< 1)."""
+    _check("make_circles", n_samples, noise)
+    if not 0 < factor < 1:
+        raise ValueError(f"make_circles: factor={factor} must lie in (0, 1)")
+    rng = np.random.default_rng(seed)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    X = np.concatenate([
+        np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+        factor * np.stack([np.cos(t_in), np.sin(t_in)], axis=1),
+    ])
+    y = np.concatenate([np.zeros(n_out), np.ones(n_in)])
+    return _finish(rng, X, y, noise)
+
+
+def make_spirals(n_samples: int = 100, noise: float = 0.0, seed: int | None = None,
+                 n_classes: int = 2, turns: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """``n_classes`` interleaved spiral arms: arm k at radius r ∈ [0, 1] has angle
+    2πk/n_classes + 2π·turns·r."""
+    _check("make_spirals", n_samples, noise)
+    if n_classes < 2:
+        raise ValueError(f"make_spirals: n_classes={n_classes} must be at least 2")
+    rng = np.random.default_rng(seed)
+    sizes = [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
+    parts, labels = [], []
+    for k, m in enumerate(sizes):
+        r = np.linspace(0.05, 1, m)
+        angle = 2 * np.pi * k / n_classes + 2 * np.pi * turns * r
+        parts.append(np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1))
+        labels.append(np.full(m, k))
+    return _finish(rng, np.concatenate(parts), np.concatenate(labels), noise)
+
+
+def make_xor(n_samples: int = 100, noise: float = 0.0,
+             seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Points uniform in [−1, 1]²; class 1 where the two coordinates have opposite signs
+    (the label is taken before the noise is added)."""
+    _check("make_xor", n_samples, noise)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n_samples, 2))
+    y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
+    return _finish(rng, X, y, noise)
+
+
+def batches(X, y, batch_size: int, shuffle: bool = True,
+            seed: int | np.random.Generator | None = None,
+            drop_last: bool = False) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """One pass (epoch) over ``(X, y)`` in minibatches of ``batch_size`` rows.
+
+    Shuffled with ``seed`` when ``shuffle``; the last, smaller batch is kept unless
+    ``drop_last``.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(
+            f"batches: X has {len(X)} rows (shape {X.shape}) but y has {len(y)} "
+            f"(shape {y.shape}); give one target per sample"
+        )
+    if batch_size < 1:
+        raise ValueError(f"batches: batch_size={batch_size} must be at least 1")
+    n = len(X)
+    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    stop = n - n % batch_size if drop_last else n
+    for start in range(0, stop, batch_size):
+        index = order[start:start + batch_size]
+        yield X[index], y[index]
+
+
+def train_test_split(X, y, test_size: float = 0.25,
+                     seed: int | None = None) -> tuple[np.ndarray, ...]:
+    """Shuffle and split into ``(X_train, X_test, y_train, y_test)``; ``test_size`` is the
+    held-out fraction."""
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if not 0 < test_size < 1:
+        raise ValueError(f"train_test_split: test_size={test_size} must lie in (0, 1)")
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_test = max(1, round(test_size * len(X)))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]
+
+
+def load_digits(scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The 8×8 handwritten digits (1,797 images, 10 classes) from scikit-learn.
+
+    Returns ``X`` float64 of shape (1797, 64), pixel values scaled from 0..16 to [0, 1] when
+    ``scale``, and ``y`` int64 of shape (1797,). Needs the optional extra ``digits``.
+    """
+    try:
+        from sklearn.datasets import load_digits as _sklearn_digits
+    except ImportError as err:
+        raise ImportError(
+            "load_digits: the digits come from scikit-learn, which is not installed; "
+            "install it with: pip install 'autograd_nb[digits]'"
+        ) from err
+    bunch = _sklearn_digits()
+    X = np.asarray(bunch.data, dtype=np.float64)
+    return (X / 16.0 if scale else X), np.asarray(bunch.target, dtype=np.int64)
