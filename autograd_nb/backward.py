@@ -114,11 +114,16 @@ def record_sweep(output: Tensor, grad=None) -> list[SweepStep]:
 
 
 def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer) -> dict:
-    grads = {root: seed}
-    heap = [(-root.index, root)]
-    counts = {root: 1} if observer else None
+    grads = {}  # operation node -> its gradient so far (dropped once passed on)
+    leaf_grads = {}  # leaves need no ordering: their sums are kept aside
+    heap = []  # (-index, node): the largest tape index comes out first
+    if root.prim is None:
+        leaf_grads[root] = seed
+    else:
+        grads[root] = seed
+        heap.append((-root.index, root))
+    terms = {} if observer else None  # chain terms summed into each node so far
     done = []  # operation nodes processed, released at the end
-    leaves = []  # (leaf node, gradient), written at the end
     retained = []
     found = {}
     epoch = inplace_epoch()
@@ -126,14 +131,7 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
     while heap:
         node = heappop(heap)[1]
         g = grads.pop(node)
-        if sources is not None and node in sources:
-            found[node] = g
         prim = node.prim
-        if prim is None:
-            leaves.append((node, g))
-            if observer:
-                observer(SweepStep("leaf", node.index, "leaf", _array(g)))
-            continue
         args = node.args
         if args is None:
             raise ReleasedGraphError(
@@ -145,6 +143,8 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
             _check_unchanged(node)
         if node.inspected:
             retained.append((node, g))
+        if sources is not None and node in sources:
+            found[node] = g
         ans = node.value
         if create_graph:
             g, ans, args = _as_tensors(node, g)
@@ -168,40 +168,57 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
                 c = unbroadcast(c, shape)
             if anomaly:
                 _check_finite_backward(prim, i, c)
-            if parent in grads:
+            if parent.prim is None:
+                total = leaf_grads.get(parent)
+                leaf_grads[parent] = c if total is None else total + c
+            elif parent in grads:
                 grads[parent] = grads[parent] + c
             else:
                 grads[parent] = c
                 heappush(heap, (-parent.index, parent))
             if observer:
-                counts[parent] = counts.get(parent, 0) + 1
-                observer(_edge_step(node, i, parent, g, ans, args, rule, c, grads[parent],
-                                    counts[parent]))
+                terms[parent] = terms.get(parent, 0) + 1
+                total = leaf_grads[parent] if parent.prim is None else grads[parent]
+                observer(_edge_step(node, i, parent, g, ans, args, rule, c, total, terms[parent]))
         done.append(node)
-    for node, g in leaves:
-        if accumulate:
-            _accumulate(node, g, create_graph)
+    if observer or sources:
+        for leaf in sorted(leaf_grads, key=_tape_order, reverse=True):
+            g = leaf_grads[leaf]
+            if observer:
+                observer(SweepStep("leaf", leaf.index, "leaf", _array(g)))
+            if sources is not None and leaf in sources:
+                found[leaf] = g
+    if accumulate:
+        for leaf, g in leaf_grads.items():
+            _accumulate(leaf, g, create_graph)
     for node, g in retained:
         node.grad = g if isinstance(g, Tensor) else Tensor._wrap(_owned(g, g.dtype), None)
     if not retain_graph:
         for node in done:
-            if node.inspected:
-                continue
-            node.args = None
-            node.inputs = None
+            if not node.inspected:
+                node.args = None
+                node.inputs = None
     return found
 
 
+def _tape_order(node: Node) -> int:
+    return node.index
+
+
 def _accumulate(node: Node, g, create_graph: bool) -> None:
-    """Add ``g`` into a leaf's ``.grad`` (a new array: a gradient another leaf shares stays intact)."""
+    """Add ``g`` into a leaf's ``.grad``."""
     tensor = node.tensor_ref()
     dtype = tensor.dtype if tensor is not None else g.dtype
     if create_graph:
         g = g if g.dtype == dtype else g * np.ones((), dtype=dtype)
         node.grad = g if node.grad is None else node.grad + g
         return
-    g = _owned(g, dtype)
-    node.grad = Tensor._wrap(g if node.grad is None else node.grad.data + g, None)
+    old = node.grad
+    if old is None:
+        node.grad = Tensor._wrap(_owned(g, dtype), None)
+    else:  # a new array in the same Tensor: a gradient array another leaf shares stays intact
+        total = old.data + g
+        old.data = total if total.dtype == dtype else total.astype(dtype)
 
 
 def _owned(g, dtype) -> np.ndarray:

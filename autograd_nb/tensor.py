@@ -102,6 +102,30 @@ def _binary(prim: Primitive, x: Tensor, y) -> Tensor:
     return result
 
 
+def _unary(prim: Primitive, x: Tensor) -> Tensor:
+    """``apply`` for a one-input primitive without parameters (exp, tanh, relu...)."""
+    xd = x.data
+    try:
+        out = prim.forward(xd)
+    except Exception as err:
+        raise _forward_error(prim, (xd,), err) from err
+    if type(out) is not _ndarray:
+        out = np.asarray(out)
+    xn = x._node
+    mode = state.mode
+    if mode == HOOKS:
+        return _apply_hooked(prim, (x,), (xd,), (xn,), out, xn is not None)
+    result = _new(Tensor)
+    result.data = out
+    result._name = None
+    result._version = 0
+    if mode and xn is not None:
+        result._node = Node(prim, (xn,), (xd,), out, (x,), _epoch[0])
+    else:
+        result._node = None
+    return result
+
+
 def _reflected(prim: Primitive, y, x: Tensor) -> Tensor:
     """``y <op> x`` where only ``x`` is a Tensor (``2 * t``, ``1 - t``)."""
     return apply(prim, (_constant(y), x))
@@ -390,7 +414,7 @@ class Tensor:
         return _reflected(ar.matmul, other, self)
 
     def __neg__(self):
-        return apply(ar.neg, (self,))
+        return _unary(ar.neg, self)
 
     def __pos__(self):
         return self
@@ -509,31 +533,31 @@ class Tensor:
         return apply(rd.amin, (self,), (axis, keepdims))
 
     def exp(self) -> Tensor:
-        return apply(el.exp, (self,))
+        return _unary(el.exp, self)
 
     def log(self) -> Tensor:
-        return apply(el.log, (self,))
+        return _unary(el.log, self)
 
     def sqrt(self) -> Tensor:
-        return apply(el.sqrt, (self,))
+        return _unary(el.sqrt, self)
 
     def sin(self) -> Tensor:
-        return apply(el.sin, (self,))
+        return _unary(el.sin, self)
 
     def cos(self) -> Tensor:
-        return apply(el.cos, (self,))
+        return _unary(el.cos, self)
 
     def tanh(self) -> Tensor:
-        return apply(el.tanh, (self,))
+        return _unary(el.tanh, self)
 
     def sigmoid(self) -> Tensor:
-        return apply(el.sigmoid, (self,))
+        return _unary(el.sigmoid, self)
 
     def relu(self) -> Tensor:
-        return apply(el.relu, (self,))
+        return _unary(el.relu, self)
 
     def abs(self) -> Tensor:
-        return apply(el.absolute, (self,))
+        return _unary(el.absolute, self)
 
     def clip(self, lo=None, hi=None) -> Tensor:
         return apply(el.clip, (self,), (lo, hi))
