@@ -15,7 +15,7 @@ def test_readme_examples_run_as_shown():
     globs: dict = {}
     for number, block in enumerate(blocks, 1):
         test = parser.get_doctest(block, globs, f"README block {number}", str(README), 0)
-        runner.run(test)
+        runner.run(test, clear_globs=False)
         globs = test.globs
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} README example(s) print something else"
