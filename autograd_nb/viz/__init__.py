@@ -7,6 +7,7 @@ matplotlib or ipywidgets load only for the pictures that need them.
 from __future__ import annotations
 
 import importlib
+import sys
 
 __all__ = [
     "draw", "GraphPicture", "BackwardPlayer", "ForwardPlayer", "LossPlot",
@@ -27,7 +28,15 @@ _HOME = {
 
 def __getattr__(name: str):
     if name in _HOME:
-        return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+        importlib.import_module(f"{__name__}.{_HOME[name]}")
+        # Importing a submodule binds it on this package under its own name, so ``viz.draw``
+        # would become the module ``viz/draw.py`` from the second use on. Bind every public
+        # name whose module is loaded to the object itself instead.
+        for public, home in _HOME.items():
+            module = sys.modules.get(f"{__name__}.{home}")
+            if module is not None and hasattr(module, public):
+                globals()[public] = getattr(module, public)
+        return getattr(sys.modules[f"{__name__}.{_HOME[name]}"], name)
     raise AttributeError(f"module 'autograd_nb.viz' has no attribute {name!r}")
 
 
