@@ -30,14 +30,19 @@ __all__ = ["sweep", "SweepStep", "seed_for", "record_sweep"]
 class SweepStep:
     """One step of the reverse sweep, as an observer sees it.
 
-    kind    "visit": the sweep takes node ``node``'s total gradient ``grad``;
-            "edge": it sends ``contribution = grad · local`` along the edge to input ``input``
-            of that node (the node ``parent``), whose running sum becomes ``total``,
-            made of ``terms`` chain terms so far;
-            "leaf": leaf ``node``'s gradient ``grad`` is final.
-    node, parent    tape indexes (``Node.index``) of the nodes involved
-    local   ∂node/∂parent per element where that is a diagonal (elementwise ops) or a scalar;
-            ``None`` otherwise
+    Attributes
+    ----------
+    kind : str
+        ``"visit"``: the sweep takes node ``node``'s total gradient ``grad``;
+        ``"edge"``: it sends ``contribution = grad · local`` along the edge to input ``input``
+        of that node (the node ``parent``), whose running sum becomes ``total``, made of
+        ``terms`` chain terms so far;
+        ``"leaf"``: leaf ``node``'s gradient ``grad`` is final.
+    node, parent : int
+        tape indexes (``Node.index``) of the nodes involved.
+    local : numpy.ndarray or None
+        ∂node/∂parent per element where that is a diagonal (elementwise ops) or a scalar;
+        ``None`` otherwise.
     """
 
     kind: str
