@@ -1,0 +1,218 @@
+"""The sweep players: frames recorded from the engine's own sweeps, widget state, offline HTML."""
+
+import re
+
+import numpy as np
+import pytest
+
+import autograd_nb as ag
+from autograd_nb.backward import record_sweep
+from autograd_nb.viz import BackwardPlayer, ForwardPlayer
+from autograd_nb.viz.html_export import inline_svg
+from autograd_nb.viz.recording import record_backward, record_forward_mode
+
+
+def seed_example():
+    """The seed's d = (a + b)·(a·c) at a=2, b=-3, c=10, every value named."""
+    a, b, c = (ag.tensor(v, requires_grad=True, name=n) for v, n in
+               ((2.0, "a"), (-3.0, "b"), (10.0, "c")))
+    return (a, b, c), two_chains(a, b, c)
+
+
+def two_chains(a, b, c):
+    h = a + b
+    h.name = "h"
+    i = a * c
+    i.name = "i"
+    d = h * i
+    d.name = "d"
+    return d
+
+
+def random_graph(rng, shape=(), n_leaves=3, n_ops=8):
+    """A random DAG of elementwise ops over named leaves; reduced to a scalar at the end."""
+    leaves = [ag.tensor(rng.normal(size=shape), requires_grad=True, name=f"x{k}")
+              for k in range(n_leaves)]
+    pool = list(leaves)
+    for _ in range(n_ops):
+        x, y = (pool[k] for k in rng.integers(len(pool), size=2))
+        op = int(rng.integers(5))
+        pool.append([x + y, x * y, x - y, ag.tanh(x) * y, ag.sin(x) + 2.0 * y][op])
+    out = pool[-1] * pool[-2] + pool[-3]
+    return leaves, out.sum() if shape else out
+
+
+def leaf_id(graph, name):
+    return next(n.id for n in graph.nodes if n.label == name)
+
+
+def test_one_frame_per_step_of_the_engines_sweep():
+    _, d = seed_example()
+    recording = record_backward(d)
+    steps = record_sweep(d)
+    assert len(recording.frames) == len(steps) == len(BackwardPlayer(d).frames)
+    assert [f.kind for f in recording.frames] == [s.kind for s in steps]
+
+
+def test_recording_leaves_grad_alone_and_the_graph_alive():
+    (a, b, c), d = seed_example()
+    BackwardPlayer(d)
+    assert a.grad is None and b.grad is None
+    d.backward()  # the recording kept the saved values
+    assert a.grad.item() == 10.0
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def test_final_frame_equals_engine_grads_on_random_graphs(rng, shape):
+    for _ in range(5):
+        leaves, out = random_graph(rng, shape)
+        recording = record_backward(out)
+        out.backward()
+        final = recording.final_values
+        for leaf in leaves:
+            if leaf.grad is None:
+                continue
+            node = leaf_id(recording.graph, leaf.name)
+            np.testing.assert_allclose(final[node], leaf.grad.data, rtol=1e-12)
+
+
+def test_chain_terms_sum_to_every_running_total(rng):
+    _, out = random_graph(rng, (4,))
+    for frame in record_backward(out).frames:
+        if frame.kind == "edge":
+            target = frame.nodes[1]
+            total = sum(t.value for t in frame.terms)
+            np.testing.assert_allclose(total, frame.values[target], rtol=1e-12)
+
+
+def test_the_two_chains_of_a_are_two_terms():
+    (a, _, _), d = seed_example()
+    recording = record_backward(d)
+    graph = recording.graph
+    a_id = leaf_id(graph, "a")
+    last = [f for f in recording.frames if f.node == a_id or a_id in f.nodes][-1]
+    assert [t.symbol for t in last.terms] == ["∂d/∂h·∂h/∂a", "∂d/∂i·∂i/∂a"]
+    assert [t.numbers for t in last.terms] == ["20·1", "(-1)·10"]
+    assert sum(t.value for t in last.terms) == 10.0
+    assert last.equation == "∂d/∂a = ∂d/∂h·∂h/∂a + ∂d/∂i·∂i/∂a = 20·1 + (-1)·10 = 10"
+    d.backward()
+    assert recording.final_values[a_id] == a.grad.item()
+    # before the second chain arrives, the running sum holds one term
+    first = next(f for f in recording.frames if f.kind == "edge" and f.nodes[1] == a_id)
+    assert len(first.terms) == 1 and first.values[a_id] == -10.0
+
+
+def test_tensor_frames_show_shapes_and_norms():
+    W = ag.tensor(np.arange(6.0).reshape(3, 2) / 10, requires_grad=True, name="W")
+    x = ag.tensor([[1.0, -2.0, 0.5]], name="x")
+    loss = ag.tanh(x @ W).sum()
+    recording = record_backward(loss)
+    w_frame = [f for f in recording.frames if f.kind == "edge"][-1]
+    assert "[3×2 ‖" in w_frame.equation
+    assert "vjp(" in w_frame.equation  # matmul's local derivative is not a diagonal
+    assert "running sum" in w_frame.detail and "[[" in w_frame.detail
+
+
+def test_widget_state_follows_the_slider():
+    _, d = seed_example()
+    player = BackwardPlayer(d)
+    assert player.step == 0 and player.equation == "∂d/∂d = 1"
+    seen = set()
+    for k in range(len(player.frames)):
+        player._slider.value = k
+        assert player.step == k
+        assert player.highlighted_nodes == player.frames[k].nodes
+        assert player.highlighted_edges == player.frames[k].edges
+        assert player.equation == player.frames[k].equation
+        seen.add((player.highlighted_nodes, player.highlighted_edges))
+        for node in player.highlighted_nodes:
+            assert re.search(rf'<g id="node-{node}" class="[^"]*ag-highlight', player._graph.value)
+    assert len(seen) > 5
+    player.go(3)
+    player.step_forward()
+    assert player.step == 4 and player._slider.value == 4
+    player.step_back()
+    player.step_back()
+    assert player.step == 2
+    player._play.value = 7  # the Play button drives the same slider
+    assert player.step == 7 and "20·1 + (-1)·10" in player._equation.value
+    player.go(-1)
+    player.step_forward()
+    assert player.step == len(player.frames) - 1
+    player._speed.value = 200
+    assert player._play.interval == 200
+
+
+def test_current_row_of_the_trace_is_marked():
+    _, d = seed_example()
+    player = BackwardPlayer(d)
+    player.go(5)
+    assert '<tr data-step="5" class="agnb-current">' in player._table.value
+    assert player._table.value.count("agnb-current") == 1
+
+
+def test_no_kernel_output_shows_the_final_graph_with_gradients():
+    _, d = seed_example()
+    player = BackwardPlayer(d)
+    bundle = player._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"] == "BackwardPlayer(backward from d: 12 steps)"
+    static = bundle["text/html"]
+    assert "<svg" in static and "ag-highlight" not in static
+    for grad in ("grad  10", "grad  20", "grad  -2"):  # a, b, c
+        assert grad in static
+
+
+def test_saved_html_is_offline_and_holds_every_frame(tmp_path):
+    _, d = seed_example()
+    player = BackwardPlayer(d)
+    path = player.save(tmp_path / "sweep.html")
+    text = path.read_text(encoding="utf-8")
+    assert "http" not in text
+    assert "<script" in text and "src=" not in text
+    assert text.count('<template class="agnb-frame"') == len(player.frames)
+    for k in range(len(player.frames)):
+        assert inline_svg(player.frame_svg(k)) in text
+        assert f'data-step="{k}"' in text
+    assert "20·1 + (-1)·10 = 10" in text
+    for control in ("agnb-play", "agnb-prev", "agnb-next", "agnb-slider", "agnb-speed"):
+        assert control in text
+
+
+def test_forward_frames_end_with_the_jvp(rng):
+    (a, b, c), _ = seed_example()
+    player = ForwardPlayer(two_chains, (a, b, c), (1.0, 0.0, 0.0))
+    last = player.frames[-1]
+    _, expected = ag.jvp(two_chains, (a, b, c), (1.0, 0.0, 0.0))
+    assert last.node == player.recording.output
+    assert last.values[last.node] == expected.item() == 10.0
+    assert last.equation == "dd = ∂d/∂h·dh + ∂d/∂i·di = 20·1 + (-1)·10 = 10"
+    assert [f.kind for f in player.frames] == ["seed"] * 3 + ["op"] * 3
+    assert a.grad is None
+
+    x = rng.normal(size=(2, 3))
+    t = rng.normal(size=(2, 3))
+
+    def f(x):
+        return (ag.tanh(x) * x).sum()
+
+    recording = record_forward_mode(f, (x,), (t,))
+    _, expected = ag.jvp(f, (x,), (t,))
+    np.testing.assert_allclose(recording.final_values[recording.output], expected, rtol=1e-12)
+
+
+def test_forward_player_state_and_html(tmp_path):
+    (a, b, c), _ = seed_example()
+    player = ForwardPlayer(two_chains, (a, b, c), (1.0, 0.0, 0.0))
+    player.go(-1)
+    assert player.highlighted_edges == ((3, 5, 0), (4, 5, 1))
+    text = player.save(tmp_path / "forward.html").read_text(encoding="utf-8")
+    assert "http" not in text and text.count("agnb-frame\"") == len(player.frames)
+    assert "dd = 10" in player.final_svg()
+
+
+def test_players_refuse_released_graphs():
+    _, d = seed_example()
+    d.backward()
+    with pytest.raises(ag.ReleasedGraphError, match="retain_graph=True"):
+        BackwardPlayer(d)
