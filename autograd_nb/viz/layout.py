@@ -2,7 +2,7 @@
 
 The classic Sugiyama steps, small and deterministic:
 
-1. layers by longest path from the inputs (an input sits just left of its first consumer);
+1. layers by longest path to the output (a node sits just left of its first consumer);
 2. edges that skip layers get invisible bend points ("dummies"), one per skipped layer;
 3. a few barycenter sweeps reorder each layer to reduce crossings (ties by current order, and
    the start order is by node id, so nothing depends on hashing or ``id()``);
@@ -49,25 +49,25 @@ class Layout:
 
 
 def _layers(nodes: Sequence[int], preds: dict, succs: dict) -> dict[int, int]:
-    """Longest path from the sources; then each source moves right next to its consumers."""
-    indegree = {v: len(preds[v]) for v in nodes}
-    ready = [v for v in nodes if indegree[v] == 0]
+    """Each node as far right as it can go: the output in the last column, every other node
+    just left of its earliest consumer (longest path to a sink). Inputs then sit next to the
+    operation that first uses them, and a value made early but used late is made late in
+    the picture, so few edges skip columns."""
+    outdegree = {v: len(succs[v]) for v in nodes}
+    ready = [-v for v in nodes if outdegree[v] == 0]
     heapify(ready)
-    layer: dict[int, int] = {}
-    while ready:  # Kahn's algorithm, smallest id first: the same order every time
-        v = heappop(ready)
-        layer[v] = 1 + max((layer[p] for p in preds[v]), default=-1)
-        for s in succs[v]:
-            indegree[s] -= 1
-            if indegree[s] == 0:
-                heappush(ready, s)
-    if len(layer) != len(nodes):
+    height: dict[int, int] = {}
+    while ready:  # Kahn's algorithm from the sinks, largest id first: the same order every time
+        v = -heappop(ready)
+        height[v] = 1 + max((height[s] for s in succs[v]), default=-1)
+        for p in preds[v]:
+            outdegree[p] -= 1
+            if outdegree[p] == 0:
+                heappush(ready, -p)
+    if len(height) != len(nodes):
         raise ValueError("layered_layout: the graph has a cycle")
-    for v in nodes:
-        if not preds[v] and succs[v]:
-            # a constant used late in a long computation should not drag a long edge behind it
-            layer[v] = min(layer[s] for s in succs[v]) - 1
-    return layer
+    top = max(height.values(), default=0)
+    return {v: top - height[v] for v in nodes}
 
 
 def _count_between(upper: list[int], lower: list[int], links: list[tuple[int, int]]) -> int:

@@ -31,6 +31,7 @@ FONT = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 FONT_SIZE = 12.0
 CHAR_WIDTH = 7.3  # a monospace glyph at FONT_SIZE, rounded up: widths are known without a font
 LINE_HEIGHT = 16.0
+FOOTER_CHAR = 6.7  # a glyph of the 11-pixel footer
 PAD = 8.0
 
 # Explicit colours everywhere (and a white card behind), so the picture reads the same on a
@@ -107,8 +108,8 @@ def node_title(graph: Graph, node: GraphNode) -> tuple[str, str]:
         return node.label, "input"
     if node.kind == "const":
         return node.label, "constant"
-    if "collapsed" in node.params:
-        return node.label, f"= {node.op}"
+    if "formula" in node.params:  # a collapsed graph keeps the formulas of the full one
+        return node.label, node.params["formula"]
     args = [_operand(graph.nodes[i]) for i in node.inputs]
     if node.op in _SYMBOLS and len(args) == 2:
         text = f"= {args[0]} {_SYMBOLS[node.op]} {args[1]}"
@@ -153,8 +154,9 @@ def _lines(graph: Graph, node: GraphNode, show_grads: bool, grad, note: str | No
     lines = [Line(label, " " + what)]
     if "collapsed" in node.params:
         lines.append(Line("", str(node.params["collapsed"]), "note"))
-    value = format_value(node.value) if node.value is not None else "(released)"
-    lines.append(Line("", "value " + value))
+    if node.value is not None or "collapsed" not in node.params:
+        value = format_value(node.value) if node.value is not None else "(released)"
+        lines.append(Line("", "value " + value))
     if show_grads and grad is not None:
         lines.append(Line("", "grad  " + format_value(grad), "grad"))
     elif show_grads and reserve_grad:
@@ -256,15 +258,28 @@ def scene(
             text, (lx, ly + top), f"{src} → {dst} (input {edge.position})",
         ))
 
-    footer = tuple(footer) + (
-        "blue: input   grey: constant   amber: operation   green: output"
-        + ("   edge numbers: local derivative ∂out/∂in" if graph.edges else ""),
-    )
-    width = max(layout.width, max(len(f) for f in footer) * CHAR_WIDTH * 0.92 + 32)
+    legend = ["blue: input", "grey: constant", "amber: operation", "green: output"]
+    if any("ag-collapsed" in b.classes.split() for b in boxes):
+        legend.append("violet: collapsed")
+    if graph.edges:
+        legend.append("on edges: local derivative ∂out/∂in")
+    footer = tuple(footer) + _wrap(legend, max(layout.width, 380.0))
+    width = max(layout.width, max(len(f) for f in footer) * FOOTER_CHAR + 32)
     if title:
         width = max(width, len(title) * 8.0 + 32)
     height = top + layout.height + 8 + LINE_HEIGHT * len(footer)
     return Scene(width, height, title, tuple(boxes), tuple(arrows), footer, top)
+
+
+def _wrap(parts: Sequence[str], width: float) -> tuple[str, ...]:
+    """Legend entries joined with wide spaces, in as many lines as ``width`` needs."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and (len(lines[-1]) + 3 + len(part)) * FOOTER_CHAR + 32 <= width:
+            lines[-1] += "   " + part
+        else:
+            lines.append(part)
+    return tuple(lines)
 
 
 def _f(v: float) -> str:
