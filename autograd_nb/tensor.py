@@ -455,7 +455,7 @@ class Tensor:
     def __setitem__(self, index, value) -> None:
         index = _plain_index(index)
         if self._needs_graph(value):
-            self._rebind(apply(sh.setitem, (self, value), (index,)), "t[index] = value")
+            self._rebind(lambda: apply(sh.setitem, (self, value), (index,)), "t[index] = value")
         else:
             self._modify("setitem", lambda: self.data.__setitem__(index, _plain(value)))
 
@@ -489,19 +489,22 @@ class Tensor:
         the array is updated in place and any graph that saved it will refuse to sweep.
         """
         if self._needs_graph(other):
-            self._rebind(_binary(prim, self, other), f"{prim.name} in place")
+            self._rebind(lambda: _binary(prim, self, other), f"{prim.name} in place")
         else:
             other_data = _plain(other)
             self._modify(prim.name, lambda: ufunc(self.data, other_data, out=self.data))
         return self
 
-    def _rebind(self, result: Tensor, what: str) -> None:
+    def _rebind(self, compute, what: str) -> None:
+        """Take the value and node of ``compute()``; a leaf that requires grad is refused before
+        anything is computed (or recorded on a tape)."""
         if self._node is not None and self._node.prim is None:
             raise InplaceError(
                 f"{what}: this tensor (shape {self.shape}) is a leaf that requires grad; "
                 f"changing it in place would lose the value its gradient is taken at; update it "
                 f"under `with ag.no_grad():` (as optimizers do) or compute a new tensor instead"
             )
+        result = compute()
         self.data = result.data
         self._node = result._node
         if self._node is not None and self._name:
@@ -512,8 +515,8 @@ class Tensor:
     def _modify(self, op: str, change) -> None:
         try:
             change()
-        except (ValueError, TypeError) as err:
-            raise type(err)(
+        except (ValueError, TypeError) as err:  # NumPy's subclasses take other arguments
+            raise (ValueError if isinstance(err, ValueError) else TypeError)(
                 f"{op} in place on a tensor of shape {self.shape} and dtype {self.dtype}: {err}; "
                 f"the result must keep the tensor's shape and dtype, so write t = t {op} x instead"
             ) from err
