@@ -39,11 +39,13 @@ class Node:
     inputs   the input tensors, kept to check that nothing changed them in place
     inspected  recorded on a Tape or asked for by ``retain_grad()``: a sweep leaves it its
              gradient (``grad``) and its saved values, for tables and pictures
+    changed  set (to the epoch) when the output's array is changed in place under no_grad;
+             unset otherwise (only read when something changed, so it costs nothing)
     """
 
     __slots__ = (
         "prim", "parents", "args", "value", "inputs", "index", "epoch",
-        "name", "grad", "inspected", "tensor_ref",
+        "name", "grad", "inspected", "tensor_ref", "changed",
     )
 
     def __init__(self, prim, parents, args, value, inputs, epoch):
