@@ -521,6 +521,9 @@ class Tensor:
                 f"the result must keep the tensor's shape and dtype, so write t = t {op} x instead"
             ) from err
         self._version = bump_epoch()
+        node = self._node
+        if node is not None and node.prim is not None:  # the value its rules read has changed
+            node.changed = self._version
 
     # ------------------------------------------------------------------ methods
     def sum(self, axis=None, keepdims: bool = False) -> Tensor:
