@@ -248,7 +248,13 @@ def _as_tensors(node: Node, g):
 
 
 def _check_unchanged(node: Node) -> None:
-    """Raise if an input this node saved was changed in place after it was saved."""
+    """Raise if an input this node saved, or its own output, was changed in place since."""
+    if getattr(node, "changed", None) is not None:
+        raise InplaceError(
+            f"backward through '{node.prim.name}': its output (shape {node.value.shape}) was "
+            f"changed in place after '{node.prim.name}' computed it, so the gradient would use "
+            f"the wrong value; compute a new tensor (h = h * 2) instead of changing it in place"
+        )
     for position, x in enumerate(node.inputs):
         if isinstance(x, Tensor) and x._version > node.epoch:
             raise InplaceError(
