@@ -85,7 +85,8 @@ SCRIPT = """
     else if (e.key === 'ArrowLeft') { stop(); show(i - 1); }
     else if (e.key === ' ') { e.preventDefault(); play.onclick(); }
   };
-  show(0);
+  var start_at = /step=([0-9]+)/.exec(window.location.hash);  // page.html#step=7 opens there
+  show(start_at ? Number(start_at[1]) : 0);
 })();
 """
 
@@ -128,10 +129,10 @@ def page(recording: Recording, svgs: Sequence[str], title: str) -> str:
         f'<div class="agnb-player"><h3>{html.escape(title)}</h3>'
         '<div class="agnb-controls">'
         '<button class="agnb-play">\u25b6 play</button>'
-        '<button class="agnb-first" title="first step">\u23ee</button>'
+        '<button class="agnb-first" title="first step">\u25c0\u25c0</button>'
         '<button class="agnb-prev" title="step back">\u25c0</button>'
         '<button class="agnb-next" title="step forward">\u25b6</button>'
-        '<button class="agnb-last" title="last step">\u23ed</button>'
+        '<button class="agnb-last" title="last step">\u25b6\u25b6</button>'
         f'<input class="agnb-slider" type="range" min="0" max="{max(n - 1, 0)}" value="0">'
         f'<span class="agnb-count">step 1 / {n}</span>'
         f'<label>speed <select class="agnb-speed">{speeds}</select> steps/s</label></div>'

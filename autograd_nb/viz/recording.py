@@ -110,6 +110,8 @@ def _factor(x) -> str:
 
 def _full(x) -> str:
     a = np.asarray(x)
+    if a.size == 1:
+        return format_value(a)
     return np.array2string(a, precision=4, threshold=60, edgeitems=3)
 
 
@@ -163,7 +165,7 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
             frames.append(Frame(
                 index, "visit", node, (node,), (), equation, note, tuple(terms.get(node, ())),
                 dict(values), frozenset(final),
-                row=(str(index), f"visit {labels[node]}", equation.split(" = ")[-1],
+                row=(str(index + 1), f"visit {labels[node]}", equation.split(" = ")[-1],
                      number(s.grad)),
                 detail=f"{adj(node)} =\n{_full(s.grad)}",
             ))
@@ -191,7 +193,7 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
             frames.append(Frame(
                 index, "edge", node, (node, parent), (key,), equation, note, tuple(chain),
                 dict(values), frozenset(final), {key: label},
-                row=(str(index), f"{adj(parent)} += {term.symbol}",
+                row=(str(index + 1), f"{adj(parent)} += {term.symbol}",
                      f"{numbers} = {number(s.contribution)}", number(s.total)),
                 detail=(f"upstream {adj(node)} =\n{_full(s.grad)}\n"
                         f"local {local} =\n{shown}\n"
@@ -208,7 +210,7 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
             frames.append(Frame(
                 index, "leaf", node, (node,), (), equation, note, tuple(terms.get(node, ())),
                 dict(values), frozenset(final),
-                row=(str(index), f"{labels[node]}.grad = {adj(node)}", "", number(s.grad)),
+                row=(str(index + 1), f"{labels[node]}.grad = {adj(node)}", "", number(s.grad)),
                 detail=f"{labels[node]}.grad =\n{_full(s.grad)}",
             ))
     return tuple(frames)
@@ -248,7 +250,7 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
                 index, "seed", node, (node,), (), equation,
                 f"the seed: the direction of the jvp gives input {name} the tangent "
                 f"{number(s.tangent)}", (), dict(values), frozenset(final),
-                row=(str(index), f"seed d{name}", "", number(s.tangent)),
+                row=(str(index + 1), f"seed d{name}", "", number(s.tangent)),
                 detail=f"d{name} =\n{_full(s.tangent)}",
             ))
             continue
@@ -274,7 +276,7 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
             f"{name} = {graph.nodes[node].op}(…): its tangent is the sum over its inputs of "
             f"local derivative × input tangent", tuple(terms), dict(values), frozenset(final),
             labels_on,
-            row=(str(index), f"d{name} = " + " + ".join(t.symbol for t in terms),
+            row=(str(index + 1), f"d{name} = " + " + ".join(t.symbol for t in terms),
                  " + ".join(t.numbers for t in terms), number(s.tangent)),
             detail="\n".join([f"d{name} =\n{_full(s.tangent)}"] + [
                 f"{t.symbol} =\n{_full(t.value)}" for t in terms]),
