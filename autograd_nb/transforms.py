@@ -5,6 +5,7 @@ one will need it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -17,23 +18,36 @@ from .tensor import Tensor
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "vjp"]
 
 
+_active = threading.local()  # .depth: how many transforms are evaluating their function
+
+
 def _trace(f: Callable, args: tuple, argnums: tuple[int, ...]):
     """Call ``f`` with the chosen arguments as tensors that require grad.
 
-    An argument that already requires grad (an outer ``grad``'s variable) is used as it is,
-    so the result stays connected to the outer computation.
+    Inside another transform (``grad(grad(f))``, or an outer variable reaching ``f`` through
+    another argument or a closure) the inner sweep must be recorded: ``nested``. An argument
+    that already requires grad (an outer variable) becomes a fresh variable connected to it,
+    so that the result stays connected to the outer computation while the inner derivative
+    is the partial one along this argument alone (``grad(lambda y: y * x)(x)`` is ``x``).
     """
     xs = list(args)
-    nested = False
+    depth = getattr(_active, "depth", 0)
+    nested = depth > 0 and is_grad_enabled()
     for i in argnums:
         a = args[i]
         if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
             nested = True
+            xs[i] = a.reshape(a.shape)
         else:
             data = np.asarray(a.data if isinstance(a, Tensor) else a)
             xs[i] = Tensor(data if data.dtype.kind == "f" else data.astype(np.float64),
                            requires_grad=True)
-    return f(*xs), [xs[i] for i in argnums], nested
+    _active.depth = depth + 1
+    try:
+        out = f(*xs)
+    finally:
+        _active.depth = depth
+    return out, [xs[i] for i in argnums], nested
 
 
 def vjp(f: Callable, *args, argnums=0):
