@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+import traitlets
 
 import autograd_nb as ag
 from autograd_nb.backward import record_sweep
@@ -113,13 +114,23 @@ def test_tensor_frames_show_shapes_and_norms():
     assert "running sum" in w_frame.detail and "[[" in w_frame.detail
 
 
+def test_broadcast_terms_say_they_are_summed_back():
+    x = ag.tensor(np.ones((4, 2)), name="x")
+    b = ag.tensor([0.5, -1.0], requires_grad=True, name="b")
+    y = (x + b).sum()
+    b_frame = [f for f in record_backward(y).frames if f.kind == "edge"][-1]
+    assert b_frame.term.numbers.endswith("summed to [2]")
+    y.backward()
+    np.testing.assert_array_equal(b_frame.values[b_frame.nodes[1]], b.grad.data)
+
+
 def test_widget_state_follows_the_slider():
     _, d = seed_example()
     player = BackwardPlayer(d)
     assert player.step == 0 and player.equation == "∂d/∂d = 1"
     seen = set()
     for k in range(len(player.frames)):
-        player._slider.value = k
+        player._slider.value = k + 1  # the slider counts from 1, as the picture's title
         assert player.step == k
         assert player.highlighted_nodes == player.frames[k].nodes
         assert player.highlighted_edges == player.frames[k].edges
@@ -130,11 +141,11 @@ def test_widget_state_follows_the_slider():
     assert len(seen) > 5
     player.go(3)
     player.step_forward()
-    assert player.step == 4 and player._slider.value == 4
+    assert player.step == 4 and player._slider.value == 5
     player.step_back()
     player.step_back()
     assert player.step == 2
-    player._play.value = 7  # the Play button drives the same slider
+    player._play.value = 8  # the Play button drives the same slider
     assert player.step == 7 and "20·1 + (-1)·10" in player._equation.value
     player.go(-1)
     player.step_forward()
@@ -143,12 +154,29 @@ def test_widget_state_follows_the_slider():
     assert player._play.interval == 200
 
 
-def test_current_row_of_the_trace_is_marked():
+def test_current_row_of_the_trace_is_marked(rng):
     _, d = seed_example()
     player = BackwardPlayer(d)
     player.go(5)
     assert '<tr data-step="5" class="agnb-current">' in player._table.value
     assert player._table.value.count("agnb-current") == 1
+    _, big = random_graph(rng, n_ops=20)
+    player = BackwardPlayer(big)
+    for k in (0, len(player.frames) // 2, len(player.frames) - 1):
+        player.go(k)
+        table = player._table.value
+        assert f'<tr data-step="{k}" class="agnb-current">' in table
+        assert table.count("<tr data-step=") == 11  # a window around the current row
+
+
+def test_step_is_checked_and_moves_the_slider():
+    _, d = seed_example()
+    player = BackwardPlayer(d)
+    player.step = 2
+    assert player._slider.value == 3 and player._play.value == 3
+    with pytest.raises(traitlets.TraitError, match="outside the recording"):
+        player.step = len(player.frames)
+    assert player.step == 2
 
 
 def test_no_kernel_output_shows_the_final_graph_with_gradients():

@@ -20,12 +20,13 @@ _XMLNS = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 _PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*")
 
 STYLE = """
-.agnb-player{font-family:system-ui,sans-serif;font-size:14px;color:inherit}
+.agnb-player{font-family:system-ui,sans-serif;font-size:14px;line-height:1.4;
+  color:inherit}
 .agnb-controls{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-bottom:6px}
 .agnb-controls button{min-width:2.5em}
 .agnb-main{display:flex;gap:12px;align-items:flex-start;flex-wrap:wrap}
-.agnb-stage{flex:1 1 420px;min-width:300px;overflow:auto}
-.agnb-stage svg{max-width:100%;height:auto}
+.agnb-stage{flex:1 1 480px;min-width:300px;max-width:900px;overflow:auto}
+.agnb-stage svg{width:100%;height:auto}
 .agnb-side{flex:1 1 340px;min-width:280px}
 .agnb-equation{font-family:ui-monospace,monospace;font-size:15px;padding:6px 8px;
   border-left:4px solid #e8a500;background:rgba(232,165,0,0.12);margin-bottom:4px}
@@ -34,7 +35,7 @@ STYLE = """
 .agnb-trace table{border-collapse:collapse;width:100%;font-family:ui-monospace,monospace;
   font-size:12px}
 .agnb-trace td,.agnb-trace th{padding:2px 6px;text-align:left;
-  border-bottom:1px solid rgba(128,128,128,0.2)}
+  border-bottom:1px solid rgba(128,128,128,0.2);line-height:1.3;white-space:nowrap}
 .agnb-trace tr.agnb-current{background:rgba(232,165,0,0.35)}
 .agnb-detail{font-size:12px;max-height:200px;overflow:auto;white-space:pre}
 """
@@ -66,7 +67,7 @@ SCRIPT = """
     }
   }
   function stop() { clearInterval(timer); timer = null; play.textContent = '\\u25B6 play'; }
-  function tick() { if (i >= n - 1) { stop(); } else { show(i + 1); } }
+  function tick() { show(i + 1); if (i >= n - 1) { stop(); } }
   function start() {
     if (i >= n - 1) { show(0); }
     timer = setInterval(tick, 1000 / Number(speed.value));
@@ -96,15 +97,34 @@ def inline_svg(svg: str) -> str:
     return _XMLNS.sub("", _PROLOG.sub("", svg))
 
 
-def trace_table(recording: Recording, current: int | None = None) -> str:
-    """The frames as an HTML table, one row per step (``data-step``), ``current`` marked."""
+def trace_table(recording: Recording, current: int | None = None,
+                window: int | None = None) -> str:
+    """The frames as an HTML table, one row per step (``data-step``), ``current`` marked.
+
+    With ``window``, only the rows within ``window`` steps of ``current`` are written (a
+    widget redraws its table at every step, which would scroll a long one back to the top).
+    """
     head = "".join(f"<th>{html.escape(c)}</th>" for c in recording.columns)
+    frames = recording.frames
+    if window is not None and current is not None:
+        lo = max(0, min(current - window, len(frames) - 2 * window - 1))
+        frames = frames[lo:lo + 2 * window + 1]
     rows = []
-    for frame in recording.frames:
+    if frames and frames[0].index > 0:
+        rows.append(f'<tr><td colspan="{len(recording.columns)}">… '
+                    f"{_steps(frames[0].index)} before</td></tr>")
+    for frame in frames:
         mark = ' class="agnb-current"' if frame.index == current else ""
         cells = "".join(f"<td>{html.escape(c)}</td>" for c in frame.row)
         rows.append(f'<tr data-step="{frame.index}"{mark}>{cells}</tr>')
+    after = len(recording.frames) - 1 - (frames[-1].index if frames else -1)
+    if after > 0:
+        rows.append(f'<tr><td colspan="{len(recording.columns)}">… {_steps(after)} after</td></tr>')
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
 
 
 def page(recording: Recording, svgs: Sequence[str], title: str) -> str:

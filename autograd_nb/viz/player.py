@@ -27,6 +27,8 @@ from .svg import CHAR_WIDTH, PAD, layout_for, render
 __all__ = ["BackwardPlayer", "ForwardPlayer", "SweepPlayer"]
 
 # Play's interval (ms between steps) for each speed the dropdown offers.
+TABLE_WINDOW = 5  # rows of the trace shown before and after the current one
+
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200), ("8×", 100))
 
 
@@ -48,30 +50,33 @@ class SweepPlayer(widgets.VBox):
         self._layout = layout_for(recording.graph, show_grads=not forward,
                                   grad_lines=not forward, note_lines=1)
         self._svgs: list[str | None] = [None] * len(recording.frames)
-        last = len(recording.frames) - 1
-        self._play = widgets.Play(value=0, min=0, max=last, step=1, interval=800,
+        n = len(recording.frames)
+        # Play and slider count steps from 1, as the picture's title and the table do;
+        # ``step`` indexes ``frames`` from 0.
+        self._play = widgets.Play(value=1, min=1, max=n, step=1, interval=800,
                                   show_repeat=False, description="play",
                                   layout=widgets.Layout(width="auto"))
-        self._slider = widgets.IntSlider(value=0, min=0, max=last, description="step",
+        self._slider = widgets.IntSlider(value=1, min=1, max=n, description="step",
                                          continuous_update=True,
                                          layout=widgets.Layout(width="320px"))
+        self._count = widgets.Label(f"of {n}")
         self._speed = widgets.Dropdown(options=SPEEDS, value=800, description="speed",
                                        layout=widgets.Layout(width="150px"))
         self._back = widgets.Button(description="◀", tooltip="step back",
                                     layout=widgets.Layout(width="40px"))
         self._forward = widgets.Button(description="▶", tooltip="step forward",
                                        layout=widgets.Layout(width="40px"))
-        self._graph = widgets.HTML()
+        self._graph = widgets.HTML(layout=widgets.Layout(flex="1 1 480px", max_width="900px"))
         self._equation = widgets.HTML()
         self._table = widgets.HTML()
         self._detail = widgets.HTML()
         widgets.link((self._play, "value"), (self._slider, "value"))
         widgets.link((self._speed, "value"), (self._play, "interval"))
-        traitlets.link((self._slider, "value"), (self, "step"))
+        self._slider.observe(self._slider_moved, names="value")
         self._back.on_click(lambda _: self.step_back())
         self._forward.on_click(lambda _: self.step_forward())
         controls = widgets.HBox([self._play, self._back, self._forward, self._slider,
-                                 self._speed])
+                                 self._count, self._speed])
         side = widgets.VBox([self._equation, self._table, self._detail],
                             layout=widgets.Layout(min_width="340px", flex="1 1 340px"))
         body = widgets.HBox([self._graph, side], layout=widgets.Layout(flex_flow="row wrap"))
@@ -81,18 +86,28 @@ class SweepPlayer(widgets.VBox):
         self._show()
 
     # ------------------------------------------------------------------ moving
+    @traitlets.validate("step")
+    def _valid_step(self, proposal) -> int:
+        step = proposal["value"]
+        if not 0 <= step < len(self.recording.frames):
+            raise traitlets.TraitError(
+                f"step {step} is outside the recording: 0 to {len(self.recording.frames) - 1}")
+        return step
+
+    def _slider_moved(self, change) -> None:
+        self.step = change["new"] - 1
+
     def step_forward(self) -> None:
         """Show the next frame (stays on the last)."""
-        self._slider.value = min(self._slider.value + 1, self._slider.max)
+        self.step = min(self.step + 1, len(self.recording.frames) - 1)
 
     def step_back(self) -> None:
         """Show the previous frame (stays on the first)."""
-        self._slider.value = max(self._slider.value - 1, 0)
+        self.step = max(self.step - 1, 0)
 
     def go(self, step: int) -> None:
         """Show frame ``step`` (negative counts from the end, as in a list)."""
-        n = len(self.recording.frames)
-        self._slider.value = range(n)[step]
+        self.step = range(len(self.recording.frames))[step]
 
     @property
     def frames(self) -> tuple[Frame, ...]:
@@ -118,11 +133,10 @@ class SweepPlayer(widgets.VBox):
             notes = _forward_notes(self.recording, frame, self._layout)
             return render(self.recording.graph, show_grads=False,
                           highlight_nodes=frame.nodes, highlight_edges=frame.edges,
-                          edge_labels=frame.edge_labels, node_notes=notes,
+                          node_notes=notes,
                           layout=self._layout, title=heading)
         return render(self.recording.graph, show_grads=True, grads=frame.values,
                       highlight_nodes=frame.nodes, highlight_edges=frame.edges,
-                      edge_labels=frame.edge_labels,
                       node_notes=_reverse_notes(frame, self._layout),
                       layout=self._layout, title=heading)
 
@@ -142,14 +156,15 @@ class SweepPlayer(widgets.VBox):
         self.highlighted_edges = frame.edges
         self.equation = frame.equation
         self.note = frame.note
-        self._graph.value = self.frame_svg(frame.index)
+        self._slider.value = frame.index + 1
+        self._graph.value = f'<div class="agnb-stage">{self.frame_svg(frame.index)}</div>'
         self._equation.value = (
             f'<div class="agnb-player"><div class="agnb-equation">{html.escape(frame.equation)}'
             f'</div><div class="agnb-note">{html.escape(frame.note)}</div></div>'
         )
         self._table.value = (
             f'<div class="agnb-player"><div class="agnb-trace">'
-            f"{trace_table(self.recording, frame.index)}</div></div>"
+            f"{trace_table(self.recording, frame.index, window=TABLE_WINDOW)}</div></div>"
         )
         self._detail.value = (
             f'<details class="agnb-player"><summary>values</summary>'

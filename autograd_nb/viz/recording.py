@@ -11,7 +11,7 @@ arrays only; players and the HTML export read nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,7 +53,6 @@ class Frame:
     terms       the chain terms summed so far into the node the step writes to
     values      gradient (reverse) or tangent (forward) of every node reached so far, by id
     final       ids of the nodes whose value is complete
-    edge_labels text for the highlighted edges (the local derivative)
     row         this step as a row of the trace table
     detail      the full values of the step, for tensors
     term        the chain term this step adds (reverse "edge" frames)
@@ -69,7 +68,6 @@ class Frame:
     terms: tuple[Term, ...]
     values: dict[int, np.ndarray]
     final: frozenset[int]
-    edge_labels: dict[EdgeKey, str] = field(default_factory=dict)
     row: tuple[str, ...] = ()
     detail: str = ""
     term: Term | None = None
@@ -101,6 +99,10 @@ def number(x) -> str:
     if a.size == 1:
         return format_value(a)
     return f"[{'×'.join(map(str, a.shape))} ‖{np.linalg.norm(a):.3g}‖]"
+
+
+def _shape(x) -> str:
+    return f"[{'×'.join(map(str, np.shape(x)))}]"
 
 
 def _factor(x) -> str:
@@ -177,6 +179,10 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
                 numbers = f"{_factor(s.grad)}·{_factor(s.local)}"
             elif s.local is not None:
                 numbers = f"{number(s.grad)} ⊙ {number(s.local)}"
+                if np.shape(s.contribution) != np.broadcast_shapes(np.shape(s.grad),
+                                                                   np.shape(s.local)):
+                    # broadcasting copied the input: its copies' terms are added back up
+                    numbers = f"({numbers}) summed to {_shape(s.contribution)}"
             else:
                 numbers = f"vjp({number(s.grad)})"
             term = Term(node, f"{adj(node)}·{local}", numbers, np.array(s.contribution))
@@ -188,11 +194,10 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
             so_far = "" if s.terms == 1 else f"; {s.terms} chains summed so far"
             note = (f"{adj(parent)} += {term.symbol} = {numbers} = {number(s.contribution)}"
                     f"{so_far}")
-            label = local if s.local is None else f"{local} = {number(s.local)}"
             shown = "(not diagonal: the vjp rule)" if s.local is None else _full(s.local)
             frames.append(Frame(
                 index, "edge", node, (node, parent), (key,), equation, note, tuple(chain),
-                dict(values), frozenset(final), {key: label},
+                dict(values), frozenset(final),
                 row=(str(index + 1), f"{adj(parent)} += {term.symbol}",
                      f"{numbers} = {number(s.contribution)}", number(s.total)),
                 detail=(f"upstream {adj(node)} =\n{_full(s.grad)}\n"
@@ -255,7 +260,7 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
             ))
             continue
         inputs = graph.nodes[node].inputs
-        terms, edges, labels_on = [], [], {}
+        terms, edges = [], []
         for position, _parent, local, contribution in s.terms:
             src = inputs[position]
             key = (src, node, position)
@@ -269,13 +274,11 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
                 numbers = f"jvp({number(tangent)})"
             terms.append(Term(src, f"{partial}·d{labels[src]}", numbers, np.array(contribution)))
             edges.append(key)
-            labels_on[key] = partial if local is None else f"{partial} = {number(local)}"
         equation = _sum_line(f"d{name}", terms, s.tangent)
         frames.append(Frame(
             index, "op", node, (node, *(t.via for t in terms)), tuple(edges), equation,
             f"{name} = {graph.nodes[node].op}(…): its tangent is the sum over its inputs of "
             f"local derivative × input tangent", tuple(terms), dict(values), frozenset(final),
-            labels_on,
             row=(str(index + 1), f"d{name} = " + " + ".join(t.symbol for t in terms),
                  " + ".join(t.numbers for t in terms), number(s.tangent)),
             detail="\n".join([f"d{name} =\n{_full(s.tangent)}"] + [
