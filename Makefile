@@ -10,7 +10,7 @@ PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_s
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 
@@ -25,6 +25,9 @@ test-fast: $(STAMP)  ## unit tests only
 
 bench: $(STAMP)  ## benchmark tables (install the peers with: pip install -e '.[bench]')
 	$(BIN)/python benchmarks/run.py
+
+docs: $(STAMP)  ## build the documentation into docs/_build/html (warnings are errors)
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 lint: $(STAMP)
 	$(BIN)/ruff check autograd_nb tests benchmarks

@@ -1,0 +1,176 @@
+"""Sphinx configuration for the autograd_nb documentation.
+
+The course pages are the notebooks in ``notebooks/`` (reached through the ``docs/notebooks``
+link), rendered by myst-nb from their stored outputs: the docs build runs no kernel. The API
+reference comes from the docstrings (autodoc).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+project = "autograd_nb"
+author = "the autograd_nb authors"
+copyright = "2026, the autograd_nb authors"
+release = version = importlib.import_module("autograd_nb").__version__
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+]
+
+exclude_patterns = [
+    "_build", "**/_build", "**/.ipynb_checkpoints", "Thumbs.db", ".DS_Store",
+    "api_names.txt",
+]
+templates_path: list[str] = []
+
+# -- MyST and notebooks -------------------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+nb_execution_mode = "off"  # render the outputs stored in the notebooks; run no kernel
+nb_merge_streams = True
+# A widget saved in a notebook has no kernel behind it in the docs, so a static picture of it
+# (the text/html, SVG or PNG the widget also puts in its output) is shown before the live view,
+# and no widget JavaScript is fetched from elsewhere: the pages work offline.
+nb_mime_priority_overrides = [
+    (builder, "application/vnd.jupyter.widget-view+json", 95) for builder in ("html", "dirhtml")
+]
+nb_ipywidgets_js: dict = {}
+
+# -- API reference ------------------------------------------------------------------------
+autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_preserve_defaults = True
+autosummary_generate = False
+napoleon_numpy_docstring = True
+napoleon_google_docstring = False
+napoleon_use_ivar = True
+
+# -- HTML ---------------------------------------------------------------------------------
+html_theme = "furo"
+html_title = "autograd_nb"
+html_static_path: list[str] = []
+html_show_sourcelink = False
+
+
+def _resolve(dotted: str):
+    """The object named ``dotted`` (``autograd_nb.viz.draw``), or None when it is not there yet.
+
+    Attributes win over submodules of the same name (``autograd_nb.tensor`` is the function,
+    not the module ``tensor.py``). Only absence is forgiven: a module that exists but fails to
+    import raises, and fails the build.
+    """
+    parts = dotted.split(".")
+    obj = importlib.import_module(parts[0])
+    for k in range(1, len(parts)):
+        try:
+            obj = getattr(obj, parts[k])
+            continue
+        except ModuleNotFoundError as err:  # a lazily loaded name whose module is not written
+            if err.name and err.name.startswith(parts[0]):
+                return None
+            raise
+        except AttributeError:
+            pass
+        name = ".".join(parts[: k + 1])
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is None:
+            return None
+        obj = importlib.import_module(name)
+    return obj
+
+
+def _not_yet(name: str) -> nodes.Node:
+    return nodes.note("", nodes.paragraph(text=f"{name} is not part of this release yet."))
+
+
+class _Api(SphinxDirective):
+    def _parse(self, lines: list[str]) -> list[nodes.Node]:
+        container = nodes.container()
+        self.state.nested_parse(StringList(lines, source="api"), self.content_offset, container)
+        return container.children
+
+
+class ApiModule(_Api):
+    """``.. api-module:: autograd_nb.nn``: autodoc of a module and its members.
+
+    The package's modules are written one after another; a module that does not exist yet gets
+    a short note instead of a failed import, so the reference fills in as they land.
+    """
+
+    required_arguments = 1
+    option_spec = {"inherited-members": lambda x: x}
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        if _resolve(name) is None:
+            return [_not_yet(name)]
+        lines = [f".. automodule:: {name}", "   :members:"]
+        lines += [f"   :{k}: {v or ''}".rstrip() for k, v in self.options.items()]
+        return self._parse([*lines, ""])
+
+
+class Api(_Api):
+    """``.. api:: autograd_nb.grad autograd_nb.Tape ...``: autodoc of each name in turn
+    (``autoclass`` with its members for classes, ``autofunction`` for functions), or a note for a
+    name that is not there yet. Options given to the directive go to every ``autoclass``."""
+
+    required_arguments = 1
+    optional_arguments = 100
+    option_spec = {"undoc-members": lambda x: x, "special-members": lambda x: x}
+
+    def run(self) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        for name in self.arguments:
+            obj = _resolve(name)
+            if obj is None:
+                out.append(_not_yet(name))
+                continue
+            if isinstance(obj, type):
+                lines = [f".. autoclass:: {name}", "   :members:"]
+                lines += [f"   :{k}: {v or ''}".rstrip() for k, v in self.options.items()]
+            elif callable(obj):
+                lines = [f".. autofunction:: {name}"]
+            else:
+                lines = [f".. autodata:: {name}"]
+            out += self._parse([*lines, ""])
+        return out
+
+
+_LITERAL = re.compile(r"(``.+?``)")
+
+
+def _plain_bars(app, what, name, obj, options, lines: list[str]) -> None:
+    """Docstrings write |x| for an absolute value; in reStructuredText ``|x|`` would be a
+    substitution. Escape bars outside literals (and leave table rows alone)."""
+    for n, line in enumerate(lines):
+        row = line.strip()
+        if "|" in line and not (row.startswith(("| ", "+-", "+=")) and row.endswith(("|", "+"))):
+            parts = _LITERAL.split(line)
+            lines[n] = "".join(p if p.startswith("``") else p.replace("|", r"\|") for p in parts)
+
+
+def setup(app):
+    app.add_directive("api-module", ApiModule)
+    app.add_directive("api", Api)
+    app.connect("autodoc-process-docstring", _plain_bars)
