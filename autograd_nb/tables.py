@@ -31,6 +31,14 @@ def format_value(x, digits: int = 4) -> str:
     return f"{a.shape} [{flat}{more}]"
 
 
+# the colours and font of the graph pictures (autograd_nb.viz.svg), for reading side by side
+_HTML = {
+    "background": "#ffffff", "text": "#1f2328", "head": "#f6f8fa", "rule": "#d0d7de",
+    "frame": "#d0d7de", "highlight": "#fde68a",
+    "font": "'DejaVu Sans Mono', Menlo, Consolas, monospace",
+}
+
+
 @dataclass(frozen=True)
 class Table:
     """A small table that shows as HTML in a notebook and as aligned text elsewhere."""
@@ -41,16 +49,31 @@ class Table:
     highlight: int | None = None
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        # Every cell carries its own colours (as the graph pictures do), so the table reads
+        # the same on light and dark notebook themes whatever the page's table styles are.
+        cell = f"padding:2px 10px;text-align:left;border-bottom:1px solid {_HTML['rule']};"
+        head = "".join(
+            f'<th style="{cell}background:{_HTML["head"]};color:{_HTML["text"]}">'
+            f"{html.escape(c)}</th>"
+            for c in self.columns
+        )
         body = []
         for i, row in enumerate(self.rows):
-            style = ' style="background:rgba(255,200,0,0.35)"' if i == self.highlight else ""
-            cells = "".join(f"<td style=\"text-align:left\">{html.escape(c)}</td>" for c in row)
-            body.append(f"<tr{style}>{cells}</tr>")
+            fill = _HTML["highlight"] if i == self.highlight else _HTML["background"]
+            cells = "".join(
+                f'<td style="{cell}background:{fill};color:{_HTML["text"]}'
+                f'{";font-weight:bold" if j == 0 else ""}">{html.escape(c)}</td>'
+                for j, c in enumerate(row)
+            )
+            body.append(f"<tr>{cells}</tr>")
         return (
-            f'<table class="autograd-nb-table"><caption style="text-align:left">'
-            f"{html.escape(self.title)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>"
+            f'<div class="autograd-nb-table" style="display:inline-block;'
+            f'background:{_HTML["background"]};color:{_HTML["text"]};padding:8px 10px;'
+            f'border:1px solid {_HTML["frame"]};border-radius:8px;font-family:{_HTML["font"]};'
+            f'font-size:12px">'
+            f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(self.title)}</div>'
+            f'<table style="border-collapse:collapse;margin:0">'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         )
 
     def __repr__(self) -> str:
