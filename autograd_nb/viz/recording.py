@@ -19,6 +19,7 @@ from ..backward import SweepStep, record_sweep
 from ..forward import ForwardStep, record_forward
 from ..graph import Graph, describe
 from ..tables import format_value
+from .svg import node_title
 
 __all__ = [
     "Term", "Frame", "Recording", "record_backward", "record_forward_mode",
@@ -277,8 +278,10 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
         equation = _sum_line(f"d{name}", terms, s.tangent)
         frames.append(Frame(
             index, "op", node, (node, *(t.via for t in terms)), tuple(edges), equation,
-            f"{name} = {graph.nodes[node].op}(…): its tangent is the sum over its inputs of "
-            f"local derivative × input tangent", tuple(terms), dict(values), frozenset(final),
+            f"{name} {node_title(graph, graph.nodes[node])[1]}: its tangent d{name} is "
+            + ("local derivative × input tangent" if len(terms) == 1 else
+               f"the sum over its {len(terms)} inputs of local derivative × input tangent"),
+            tuple(terms), dict(values), frozenset(final),
             row=(str(index + 1), f"d{name} = " + " + ".join(t.symbol for t in terms),
                  " + ".join(t.numbers for t in terms), number(s.tangent)),
             detail="\n".join([f"d{name} =\n{_full(s.tangent)}"] + [
