@@ -72,7 +72,8 @@ class Table:
             f'border:1px solid {_HTML["frame"]};border-radius:8px;font-family:{_HTML["font"]};'
             f'font-size:12px">'
             f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(self.title)}</div>'
-            f'<table style="border-collapse:collapse;margin:0">'
+            f'<table style="border-collapse:collapse;margin:0;font-family:{_HTML["font"]};'
+            f'font-size:12px">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         )
 

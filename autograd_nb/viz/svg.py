@@ -375,7 +375,7 @@ def to_svg(s: Scene) -> str:
     for i, line in enumerate(s.footer):
         out.append(
             f'<text class="ag-footer" x="16.0" y="{_f(y + i * LINE_HEIGHT - 4)}" font-size="11" '
-            f'fill="{PALETTE["muted"]}">{escape(line)}</text>'
+            f'fill="{PALETTE["muted"]}" xml:space="preserve">{escape(line)}</text>'
         )
     out.append("</svg>")
     return "\n".join(out) + "\n"
