@@ -1,0 +1,348 @@
+"""Training pictures: live loss curves, decision boundaries, optimizer paths, the Playground.
+
+State, not pixels: histories, grids, paths, traits and render counts.
+"""
+
+import asyncio
+import threading
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import autograd_nb as ag  # noqa: E402
+from autograd_nb import data, nn, optim  # noqa: E402
+from autograd_nb.viz.decision import (  # noqa: E402
+    decision_grid,
+    plot_decision_boundary,
+    predict_proba,
+)
+from autograd_nb.viz.descent import (  # noqa: E402
+    descent,
+    descent_widget,
+    quadratic_bowl,
+    rosenbrock,
+    run_optimizer,
+)
+from autograd_nb.viz.loss_plot import LossPlot, curves_of  # noqa: E402
+from autograd_nb.viz.pictures import write_pictures  # noqa: E402
+from autograd_nb.viz.playground import Playground  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def bce(out, y):
+    return nn.binary_cross_entropy_with_logits(out.reshape(-1), y)
+
+
+def in_fresh_thread(fn, *args):
+    """Run ``fn`` in a new thread: no event loop of another test or plugin is running there."""
+    out = {}
+
+    def target():
+        try:
+            out["value"] = fn(*args)
+        except BaseException as err:  # noqa: BLE001 - re-raised in the caller
+            out["error"] = err
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+class FakeClock:
+    """Time that moves only when told: throttle tests without waiting."""
+
+    def __init__(self, tick: float) -> None:
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+# ------------------------------------------------------------------------------ LossPlot
+def test_loss_plot_records_every_update_and_loss_falls_on_moons(rng):
+    X, y = data.make_moons(200, noise=0.1, seed=int(rng.integers(1000)))
+    model = nn.MLP(2, [16], 1, rng=rng)
+    plot = LossPlot(min_interval=0, every=25)
+    history = nn.fit(model, bce, X, y, optim.Adam(model.parameters(), lr=0.03), steps=60,
+                     callbacks=plot, progress=False)
+    plot.finish()
+    assert len(plot.history["loss"]) == 60
+    assert plot.steps["loss"] == list(range(1, 61))
+    assert plot.history["loss"] == pytest.approx(history.loss)
+    assert np.mean(plot.history["loss"][-10:]) < 0.5 * np.mean(plot.history["loss"][:10])
+    assert plot.png.startswith(PNG)
+
+
+def test_loss_plot_is_the_callback_signature():
+    plot = LossPlot(min_interval=0)
+    plot(1, 0.5, val_loss=0.7, accuracy=0.8, note="text", lr=None)
+    assert plot.history == {"loss": [0.5], "val_loss": [0.7], "accuracy": [0.8]}
+    # losses share a panel; the other metrics get one of their own
+    assert list(plot._panels) == ["loss", "metrics"]
+
+
+def test_throttle_by_time_bounds_the_renders():
+    plot = LossPlot(min_interval=1.0, clock=FakeClock(0.1))  # 100 updates over 10 s
+    for step in range(100):
+        plot.update(step, 1.0 / (step + 1))
+    assert len(plot.history["loss"]) == 100
+    assert plot.renders <= 11
+    plot.finish()
+    assert plot.renders <= 12
+    assert plot._pending == 0
+
+
+def test_throttle_by_steps_and_the_final_draw():
+    plot = LossPlot(min_interval=0, every=10)
+    for step in range(95):
+        plot.update(step, 1.0)
+    assert plot.renders == 9
+    plot.finish()  # the last 5 values are drawn
+    assert plot.renders == 10
+    plot.finish()  # nothing new: no extra render
+    assert plot.renders == 10
+
+
+def test_log_scale_and_files(tmp_path):
+    with LossPlot(logy=True, min_interval=0, every=50) as plot:
+        for step in range(1, 20):
+            plot.update(step, 1.0 / step)
+    assert plot._panels["loss"].get_yscale() == "log"
+    plot.set_logy(False)
+    assert plot._panels["loss"].get_yscale() == "linear"
+    plot.savefig(tmp_path / "loss.png")
+    assert (tmp_path / "loss.png").read_bytes().startswith(PNG)
+
+
+def test_curves_of_reads_fit_history_mapping_and_list():
+    h = nn.History()
+    h.record(1, 0.9, {"accuracy": 0.5})
+    h.record(2, 0.4, {"accuracy": 0.75})
+    assert curves_of(h) == {"loss": ([1, 2], [0.9, 0.4]), "accuracy": ([1, 2], [0.5, 0.75])}
+    assert curves_of([3.0, 2.0]) == {"loss": ([1, 2], [3.0, 2.0])}
+    assert curves_of({"loss": [1.0]}) == {"loss": ([1], [1.0])}
+
+
+# ------------------------------------------------------------------------ decision boundary
+def _trained(rng, X, y, outputs):
+    model = nn.MLP(2, [8], outputs, rng=rng)
+    loss_fn = bce if outputs == 1 else nn.cross_entropy
+    nn.fit(model, loss_fn, X, y, optim.Adam(model.parameters(), lr=0.05), steps=30,
+           progress=False)
+    return model
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_decision_grid_matches_the_model(rng, n_classes):
+    X, y = data.make_spirals(90, noise=0.05, seed=1, n_classes=n_classes)
+    model = _trained(rng, X, y, 1 if n_classes == 2 else n_classes)
+    xx, yy, labels = decision_grid(model, X, resolution=31)
+    assert xx.shape == yy.shape == labels.shape == (31, 31)
+    with ag.no_grad():
+        out = model(ag.tensor(np.column_stack([xx.ravel(), yy.ravel()]))).data
+    expected = out.argmax(axis=1) if n_classes > 2 else (out[:, 0] > 0).astype(int)
+    np.testing.assert_array_equal(labels.ravel(), expected)
+    assert set(np.unique(labels)) <= set(range(n_classes))
+    proba = predict_proba(model, X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_plot_decision_boundary_returns_axes_with_regions_and_points(rng):
+    X, y = data.make_moons(60, noise=0.1, seed=2)
+    model = _trained(rng, X, y, 1)
+    ax = plot_decision_boundary(model, X, y, resolution=40, title="moons")
+    assert ax.get_title() == "moons"
+    assert len(ax.images) == 1 and ax.images[0].get_array().shape == (40, 40, 3)
+    assert len(ax.collections) >= 1  # the points (and the boundary line)
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+
+
+# ----------------------------------------------------------------------------- descent
+def _by_hand(f, x0, make, steps):
+    p = ag.tensor(np.array(x0, dtype=float), requires_grad=True)
+    opt = make([p])
+    path = [p.data.copy()]
+    for _ in range(steps):
+        opt.zero_grad()
+        f(p).backward()
+        opt.step()
+        path.append(p.data.copy())
+    return np.array(path)
+
+
+def test_descent_paths_match_running_the_optimizers_by_hand():
+    lr = {"sgd": 1e-3, "momentum": 1e-3, "adam": 0.05}
+    result = descent(rosenbrock, (-1.5, 2.0), steps=40, lr=lr, resolution=30)
+    hand = {
+        "sgd": _by_hand(rosenbrock, (-1.5, 2.0), lambda p: optim.SGD(p, lr=1e-3), 40),
+        "momentum": _by_hand(rosenbrock, (-1.5, 2.0),
+                             lambda p: optim.SGD(p, lr=1e-3, momentum=0.9), 40),
+        "adam": _by_hand(rosenbrock, (-1.5, 2.0), lambda p: optim.Adam(p, lr=0.05), 40),
+    }
+    for name, path in hand.items():
+        np.testing.assert_allclose(result.paths[name], path, rtol=1e-12)
+        assert result.paths[name].shape == (41, 2)
+        values = [rosenbrock(point) for point in path]
+        np.testing.assert_allclose(result.values[name], values, rtol=1e-12)
+    assert result.values["momentum"][-1] < result.values["momentum"][0]
+    assert "sgd" in repr(result)
+    import matplotlib.pyplot as plt
+
+    plt.close(result.fig)
+
+
+def test_descent_stops_a_diverging_path_and_takes_custom_optimizers():
+    custom = {"sgd": "sgd", "slow": lambda p: optim.SGD(p, lr=0.01)}
+    result = descent(quadratic_bowl, (-2.5, 1.5), custom, steps=80, lr=0.25, resolution=20)
+    assert len(result.paths["sgd"]) < 81  # lr 0.25 > 2/10: y grows ×1.5 each step
+    assert np.all(np.isfinite(result.paths["sgd"]))
+    assert len(result.paths["slow"]) == 81
+    assert result.values["slow"][-1] < result.values["slow"][0]
+    import matplotlib.pyplot as plt
+
+    plt.close(result.fig)
+
+
+def test_descent_on_a_user_function_that_is_not_elementwise():
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+
+    def f(p):
+        return p @ ag.tensor(A) @ p / 2
+
+    result = descent(f, (2.0, 2.0), ["sgd"], steps=30, lr=0.1, resolution=12)
+    assert np.linalg.norm(result.paths["sgd"][-1]) < 0.05
+    import matplotlib.pyplot as plt
+
+    plt.close(result.fig)
+
+
+def test_run_optimizer_values_are_f_along_the_path():
+    path, values = run_optimizer(quadratic_bowl, (1.0, 1.0), lambda p: optim.SGD(p, lr=0.1), 5)
+    assert path.shape == (6, 2) and values.shape == (6,)
+    np.testing.assert_allclose(values, [quadratic_bowl(p) for p in path])
+
+
+def test_descent_widget_reruns_when_the_learning_rate_moves():
+    explorer = descent_widget(quadratic_bowl, (-2.5, 1.5), ["sgd"], steps=20, lr=0.01,
+                              resolution=15)
+    before = explorer.result.paths["sgd"][-1].copy()
+    explorer.lr = 0.1
+    after = explorer.result.paths["sgd"][-1]
+    assert np.linalg.norm(after) < np.linalg.norm(before)
+    assert bytes(explorer.image.value).startswith(PNG)
+    assert "image/png" in explorer._repr_mimebundle_()
+
+
+# ----------------------------------------------------------------------------- Playground
+def test_playground_defaults_and_stepping_lowers_the_loss():
+    pg = Playground()
+    assert pg.dataset == "moons" and pg.iteration == 0
+    assert isinstance(pg.model, nn.MLP)
+    start = pg.loss
+    pg.step(60)
+    assert pg.iteration == 60
+    assert len(pg.history["loss"]) == len(pg.history_steps) == 60
+    assert pg.loss < 0.7 * start
+    assert pg.history["loss"][-1] == pg.loss
+
+
+def test_playground_controls_rebuild_the_model():
+    pg = Playground(hidden=[4], activation="tanh", seed=3)
+    pg.step(5)
+    model = pg.model
+    pg.controls["activation"].value = "relu"
+    assert pg.activation == "relu"
+    assert pg.model is not model and pg.iteration == 0 and pg.history["loss"] == []
+    assert any(isinstance(m, nn.ReLU) for m in pg.model.modules())
+
+    pg.controls["layers"].value = 3
+    pg.controls["neurons"].value = 6
+    assert pg.hidden == [6, 6, 6]
+    linears = [m for m in pg.model.modules() if isinstance(m, nn.Linear)]
+    assert [m.weight.shape for m in linears] == [(2, 6), (6, 6), (6, 6), (6, 1)] or \
+        [m.weight.shape for m in linears] == [(6, 2), (6, 6), (6, 6), (1, 6)]
+
+    model = pg.model
+    pg.step(3)
+    pg.controls["lr"].value = 0.1  # the optimizer changes; the network stays
+    assert pg.model is model and pg.opt.lr == 0.1 and pg.iteration == 3
+
+    old_X = pg.X_train
+    pg.controls["dataset"].value = "circles"
+    assert pg.X_train is not old_X and pg.model is not model
+
+
+def test_playground_regularisation_and_batch_size_reach_the_optimizer():
+    pg = Playground(optimizer="sgd", l2=0.01, batch_size=4, hidden=[3])
+    assert isinstance(pg.opt, optim.SGD) and pg.opt.weight_decay == 0.01
+    pg.step(2)
+    assert pg.controls["batch_size"].value == 4
+    pg.l2 = 0.001
+    assert pg.opt.weight_decay == 0.001
+
+
+def test_playground_multiclass_spirals_and_reset():
+    pg = Playground(dataset="spirals", hidden=[8])
+    pg.step(3)
+    pg.reset()
+    assert pg.iteration == 0 and pg.history["loss"] == []
+    assert 0 <= pg.accuracy("train") <= 1
+
+
+def test_playground_play_and_pause_on_an_event_loop():
+    pg = Playground(hidden=[4])
+
+    async def session():
+        pg.play()
+        for _ in range(3):
+            await asyncio.sleep(0)  # the training task runs between these
+        pg.pause()
+        await pg._task
+
+    in_fresh_thread(asyncio.run, session())
+    assert pg.iteration > 0 and not pg.playing
+    assert pg.buttons["play"].value is False
+
+
+def test_playground_play_without_a_loop_says_what_to_do():
+    pg = Playground(hidden=[2])
+    with pytest.raises(RuntimeError, match="step"):
+        in_fresh_thread(pg.play)
+    assert not pg.playing
+
+
+def test_playground_shows_a_picture_without_a_kernel_and_draws_a_graph():
+    pg = Playground(hidden=[3])
+    pg.step(2)
+    bundle = pg._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "image/png" in bundle and pg.png.startswith(PNG)
+    renders = pg.renders
+    pg.step(1)
+    assert pg.renders == renders + 1
+    picture = pg.draw_graph()
+    assert len(picture.graph.nodes) > 5
+    assert all(p.grad is None for p in pg.model.parameters())
+
+
+# ----------------------------------------------------------------------------- pictures
+def test_write_pictures(tmp_path, rng):
+    X, y = data.make_moons(60, noise=0.1, seed=4)
+    model = nn.MLP(2, [6], 1, rng=rng)
+    history = nn.fit(model, bce, X, y, optim.Adam(model.parameters(), lr=0.05), steps=10,
+                     progress=False)
+    paths = write_pictures(model, X, y, history, tmp_path / "pics")
+    assert set(paths) == {"loss", "decision_boundary"}
+    for path in paths.values():
+        assert path.read_bytes().startswith(PNG)
