@@ -41,7 +41,10 @@ class Linear(Module):
         bound = 1.0 / math.sqrt(in_features)
         self.in_features = in_features
         self.out_features = out_features
-        w = rng.uniform(-bound, bound, (out_features, in_features)).astype(dtype)
+        # Stored column-major: W.T, the operand of x @ W.T, is then contiguous, and the
+        # gradient the sweep returns (the transpose of xᵀg) has the parameter's own layout,
+        # so the optimizer's update p -= lr·g runs over contiguous memory, not strided.
+        w = np.asfortranarray(rng.uniform(-bound, bound, (out_features, in_features)), dtype)
         self.weight = Tensor(w, requires_grad=True, name="weight")
         self.bias = None
         if bias:

@@ -17,8 +17,12 @@ __all__ = ["mse_loss", "binary_cross_entropy_with_logits", "cross_entropy"]
 
 
 def _dtype(pred) -> np.dtype:
-    dtype = np.result_type(pred.data if isinstance(pred, Tensor) else np.asarray(pred))
+    dtype = pred.dtype if isinstance(pred, (Tensor, np.ndarray)) else np.result_type(pred)
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _shape(x) -> tuple:
+    return x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
 
 
 def _target(name: str, pred, target):
@@ -26,11 +30,11 @@ def _target(name: str, pred, target):
     if not (isinstance(target, Tensor) and target.requires_grad):  # a constant: plain array
         target = np.asarray(target.data if isinstance(target, Tensor) else target,
                             dtype=_dtype(pred))
-    if np.shape(pred) != target.shape:
+    if _shape(pred) != target.shape:
         raise ShapeError(
-            f"{name}: prediction of shape {np.shape(pred)} and target of shape {target.shape} "
+            f"{name}: prediction of shape {_shape(pred)} and target of shape {target.shape} "
             f"differ (broadcasting them would compare every prediction with every target); "
-            f"reshape one, e.g. target.reshape{np.shape(pred)}"
+            f"reshape one, e.g. target.reshape{_shape(pred)}"
         )
     return target
 
@@ -55,7 +59,7 @@ def cross_entropy(logits, target) -> Tensor:
     ``logits`` is (N, C); ``target`` holds N integer class indices in [0, C).
     """
     labels = np.asarray(target.data if isinstance(target, Tensor) else target)
-    shape = np.shape(logits)
+    shape = _shape(logits)
     if len(shape) != 2 or labels.shape != shape[:1]:
         raise ShapeError(
             f"cross_entropy: logits of shape {shape} and targets of shape {labels.shape}; "
