@@ -1,8 +1,8 @@
 """Command line: ``python -m autograd_nb demo [--out DIR]`` trains a small network on the moons.
 
 The demo fits MLP(2, [16, 16], 1) with Adam to ``make_moons(300, noise=0.1)``, shows a progress
-bar and prints the training accuracy. With ``--out DIR`` it also writes the pictures of the
-visual layer into DIR (``write_pictures`` is the one place that does so).
+bar and prints the training accuracy. With ``--out DIR`` it also writes the loss curve and the
+decision boundary into DIR (``write_pictures`` is the one place that does so).
 """
 
 from __future__ import annotations
@@ -37,21 +37,22 @@ def demo(out: Path | None = None, steps: int = 300, seed: int = 0,
             for path in written:
                 print(f"wrote {path}")
         else:
-            print(f"no pictures written into {out}: the visual layer does not provide them yet")
+            print(f"no pictures written into {out}: the visual layer needs matplotlib")
     return accuracy
 
 
 def write_pictures(model, X, y, history, out: Path) -> list[Path]:
-    """Write the demo's pictures (decision boundary, loss curve...) into ``out``.
+    """Write the demo's pictures (loss curve, decision boundary) into ``out``.
 
-    The visual layer supplies them as ``autograd_nb.viz.demo.write_pictures``; until it
-    exists (or when its plotting libraries are missing) nothing is written.
+    They come from the visual layer (``autograd_nb.viz.pictures``); when it cannot be imported
+    (matplotlib missing) nothing is written.
     """
     try:
-        from .viz.demo import write_pictures as write
+        from .viz.pictures import write_pictures as write
     except ImportError:
         return []
-    return [Path(p) for p in write(model, X, y, history, out) or []]
+    written = write(model, X, y, history, out) or {}
+    return [Path(p) for p in (written.values() if isinstance(written, dict) else written)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

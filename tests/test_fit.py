@@ -132,4 +132,5 @@ def test_demo_trains_and_reports_accuracy(tmp_path, capsys):
     assert "training accuracy" in out
     accuracy = float(out.split("training accuracy ")[1].split("%")[0])
     assert accuracy >= 97
-    assert (tmp_path / "pictures").is_dir()
+    assert (tmp_path / "pictures" / "loss.png").stat().st_size > 0
+    assert (tmp_path / "pictures" / "decision_boundary.png").stat().st_size > 0
