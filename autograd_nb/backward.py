@@ -193,11 +193,12 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
                 observer(SweepStep("leaf", leaf.index, "leaf", _array(g)))
             if sources is not None and leaf in sources:
                 found[leaf] = g
+    handed = {id(seed)}  # arrays given out as a .grad (and the caller's seed): never shared
     if accumulate:
         for leaf, g in leaf_grads.items():
-            _accumulate(leaf, g, create_graph)
+            _accumulate(leaf, g, create_graph, handed)
     for node, g in retained:
-        node.grad = g if isinstance(g, Tensor) else Tensor._wrap(_owned(g, g.dtype), None)
+        node.grad = g if isinstance(g, Tensor) else Tensor._wrap(_owned(g, g.dtype, handed), None)
     if not retain_graph:
         for node in done:
             if not node.inspected:
@@ -210,7 +211,7 @@ def _tape_order(node: Node) -> int:
     return node.index
 
 
-def _accumulate(node: Node, g, create_graph: bool) -> None:
+def _accumulate(node: Node, g, create_graph: bool, handed: set) -> None:
     """Add ``g`` into a leaf's ``.grad``."""
     tensor = node.tensor_ref()
     dtype = tensor.dtype if tensor is not None else g.dtype
@@ -220,16 +221,19 @@ def _accumulate(node: Node, g, create_graph: bool) -> None:
         return
     old = node.grad
     if old is None:
-        node.grad = Tensor._wrap(_owned(g, dtype), None)
+        node.grad = Tensor._wrap(_owned(g, dtype, handed), None)
     else:  # a new array in the same Tensor: a gradient array another leaf shares stays intact
         total = old.data + g
         old.data = total if total.dtype == dtype else total.astype(dtype)
 
 
-def _owned(g, dtype) -> np.ndarray:
-    """``g`` as a writable ndarray of ``dtype`` (rules may return scalars or broadcast views)."""
-    if type(g) is not np.ndarray or g.dtype != dtype or not g.flags.writeable:
+def _owned(g, dtype, handed: set) -> np.ndarray:
+    """``g`` as a writable ndarray of ``dtype`` that no other ``.grad`` nor the caller's seed
+    shares (rules may return scalars, views, or one array for two inputs, as ``add`` does)."""
+    if (type(g) is not np.ndarray or g.dtype != dtype or not g.flags.writeable
+            or g.base is not None or id(g) in handed):
         g = np.array(g, dtype=dtype)
+    handed.add(id(g))
     return g
 
 
