@@ -72,10 +72,6 @@ class GraphPicture:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"image/svg+xml": self.to_svg(), "text/plain": repr(self)}
 
-    def _repr_html_(self) -> str:
-        """Inline SVG in a div (used by ``side_by_side``; notebooks prefer the SVG itself)."""
-        return f'<div class="autograd-nb-graph">{self.to_svg()}</div>'
-
     def __repr__(self) -> str:
         labels = ", ".join(n.label for n in self.graph.nodes[:8])
         more = ", …" if len(self.graph.nodes) > 8 else ""
@@ -124,10 +120,10 @@ class _SideBySide:
     def _repr_html_(self) -> str:
         cells = []
         for item in self.items:
-            if hasattr(item, "_repr_html_"):
-                inner = item._repr_html_()
-            elif hasattr(item, "_repr_svg_"):
+            if hasattr(item, "_repr_svg_"):  # inline SVG: the picture, not an <img> of it
                 inner = item._repr_svg_()
+            elif hasattr(item, "_repr_html_"):
+                inner = item._repr_html_()
             else:
                 inner = f"<pre>{html.escape(str(item))}</pre>"
             cells.append(f'<div style="flex:0 0 auto">{inner}</div>')

@@ -263,7 +263,8 @@ def scene(
         legend.append("violet: collapsed")
     if graph.edges:
         legend.append("on edges: local derivative ∂out/∂in")
-    footer = tuple(footer) + _wrap(legend, max(layout.width, 380.0))
+    notes_width = max((len(f) * FOOTER_CHAR + 32 for f in footer), default=0.0)
+    footer = tuple(footer) + _wrap(legend, max(layout.width, notes_width, 380.0))
     width = max(layout.width, max(len(f) for f in footer) * FOOTER_CHAR + 32)
     if title:
         width = max(width, len(title) * 8.0 + 32)
