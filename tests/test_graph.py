@@ -125,6 +125,46 @@ def test_observer_local_derivative_times_grad_is_the_contribution():
             np.testing.assert_allclose(s.grad * s.local, s.contribution)
 
 
+def test_grads_accumulate_until_zero_grad():
+    x = leaf(3.0)
+    (x * x).backward()
+    g = x.grad
+    (x * 2.0).backward()
+    assert x.grad.item() == 8.0
+    assert x.grad is g  # accumulated into the same tensor, as in PyTorch
+    x.zero_grad()
+    assert x.grad is None
+    (x * 2.0).backward()
+    assert x.grad.item() == 2.0
+
+
+def test_retain_grad_keeps_an_intermediate_gradient():
+    a, b = leaf(2.0), leaf(-3.0)
+    e = a + b
+    e.retain_grad()
+    f = a * 10.0
+    (e * f).backward()
+    assert e.grad.item() == 20.0  # ∂(e·f)/∂e = f
+    assert f.grad is None  # not asked for
+
+
+def test_no_two_gradients_share_an_array():
+    a, b = leaf(np.ones(3)), leaf(np.ones(3))
+    e = a * 1.0
+    e.retain_grad()
+    seed = np.array([1.0, 2.0, 3.0])
+    (e + b).backward(seed)  # add hands the same gradient to both of its inputs
+    arrays = [a.grad.data, b.grad.data, e.grad.data, seed]
+    for i, first in enumerate(arrays):
+        for second in arrays[i + 1:]:
+            assert not np.shares_memory(first, second)
+    with ag.no_grad():
+        b.grad *= 0.0  # an in-place change of one gradient touches no other
+    np.testing.assert_array_equal(a.grad.data, seed)
+    np.testing.assert_array_equal(e.grad.data, seed)
+    np.testing.assert_array_equal(seed, [1.0, 2.0, 3.0])
+
+
 # ----------------------------------------------------------------------- deep graphs, memory
 
 
