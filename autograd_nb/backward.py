@@ -101,19 +101,20 @@ def sweep(
     return _sweep(root, seed, retain_graph, False, accumulate, sources, observer)
 
 
-def record_sweep(output: Tensor, grad=None) -> list[SweepStep]:
+def record_sweep(output: Tensor, grad=None, caller: str = "record_sweep") -> list[SweepStep]:
     """The steps of the reverse sweep from ``output``, as plain data, for tables and pictures.
 
     The sweep runs once with ``retain_graph=True`` and ``accumulate=False``: no ``.grad`` is
-    written and the graph can still be swept (or ``backward()`` called) afterwards.
+    written and the graph can still be swept (or ``backward()`` called) afterwards. ``caller``
+    names the function the user called, in error messages.
     """
     if output._node is None:
         raise AutogradError(
-            f"record_sweep: the output (shape {output.shape}) does not depend on any tensor "
+            f"{caller}: the output (shape {output.shape}) does not depend on any tensor "
             f"that requires grad; create the inputs with requires_grad=True"
         )
     steps: list[SweepStep] = []
-    sweep(output._node, seed_for(output, grad, False, "record_sweep"), retain_graph=True,
+    sweep(output._node, seed_for(output, grad, False, caller), retain_graph=True,
           accumulate=False, observer=steps.append)
     return steps
 
