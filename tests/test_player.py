@@ -239,6 +239,15 @@ def test_forward_player_state_and_html(tmp_path):
     assert "dd = 10" in player.final_svg()
 
 
+def test_errors_name_the_player():
+    y = ag.tensor([1.0, 2.0], requires_grad=True) * 2
+    with pytest.raises(ag.AutogradError, match="BackwardPlayer: the output has shape"):
+        BackwardPlayer(y)
+    assert len(BackwardPlayer(y, grad=np.ones(2)).frames) == 3
+    with pytest.raises(ag.AutogradError, match="BackwardPlayer: .* requires_grad=True"):
+        BackwardPlayer(ag.tensor(3.0) * 2)
+
+
 def test_players_refuse_released_graphs():
     _, d = seed_example()
     d.backward()

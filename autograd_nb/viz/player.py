@@ -198,7 +198,8 @@ class SweepPlayer(widgets.VBox):
         return data
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.title}: {len(self.recording.frames)} steps)"
+        n = len(self.recording.frames)
+        return f"{type(self).__name__}({self.title}: {n} step{'' if n == 1 else 's'})"
 
 
 def _fit(options: Sequence[str], width: float) -> str:
@@ -248,7 +249,7 @@ class BackwardPlayer(SweepPlayer):
     """
 
     def __init__(self, tensor, grad=None, title: str | None = None) -> None:
-        recording = record_backward(tensor, grad)
+        recording = record_backward(tensor, grad, caller="BackwardPlayer")
         out = recording.graph.nodes[recording.output].label
         super().__init__(recording, title or f"backward from {out}")
 

@@ -131,10 +131,11 @@ def _sum_line(lhs: str, terms: Sequence[Term], total) -> str:
 # ---------------------------------------------------------------- reverse mode
 
 
-def record_backward(tensor, grad=None) -> Recording:
+def record_backward(tensor, grad=None, caller: str = "record_backward") -> Recording:
     """The reverse sweep from ``tensor`` as frames (no ``.grad`` is written)."""
+    steps = record_sweep(tensor, grad, caller)
     graph = describe(tensor)
-    return Recording("reverse", graph, frames_from_sweep(graph, record_sweep(tensor, grad)),
+    return Recording("reverse", graph, frames_from_sweep(graph, steps),
                      graph.outputs[0], ("#", "step", "numbers", "running sum"))
 
 
