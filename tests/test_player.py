@@ -248,6 +248,11 @@ def test_errors_name_the_player():
         BackwardPlayer(ag.tensor(3.0) * 2)
 
 
+def test_forward_player_needs_an_output_that_depends_on_the_inputs():
+    with pytest.raises(ValueError, match="does not depend on its arguments"):
+        ForwardPlayer(lambda x: ag.tensor(1.0), (2.0,), (1.0,))
+
+
 def test_players_refuse_released_graphs():
     _, d = seed_example()
     d.backward()

@@ -19,6 +19,7 @@ from ..backward import SweepStep, record_sweep
 from ..forward import ForwardStep, record_forward
 from ..graph import Graph, describe
 from ..tables import format_value
+from ..tensor import Tensor
 from .svg import node_title
 
 __all__ = [
@@ -229,7 +230,13 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
 def record_forward_mode(f: Callable, primals: Sequence, tangents: Sequence) -> Recording:
     """Forward mode through ``f`` as frames: each input's tangent carried to the output."""
     out, steps = record_forward(f, primals, tangents)
-    graph = describe(out)
+    graph = describe(out) if isinstance(out, Tensor) else None
+    if graph is None or not graph.outputs:
+        raise ValueError(
+            f"forward mode: f returned {type(out).__name__} that does not depend on its "
+            f"arguments; there is nothing to carry a tangent through (f must compute its "
+            f"result from the tensors it receives, with autograd_nb operations)"
+        )
     return Recording("forward", graph, frames_from_forward(graph, steps), graph.outputs[0],
                      ("#", "step", "numbers", "tangent"))
 
