@@ -12,7 +12,7 @@ import numpy as np
 
 from .backward import sweep
 from .errors import AutogradError, ShapeError
-from .grad_mode import is_grad_enabled
+from .grad_mode import is_grad_enabled, set_grad_enabled
 from .tensor import Tensor
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "vjp"]
@@ -44,7 +44,8 @@ def _trace(f: Callable, args: tuple, argnums: tuple[int, ...]):
                            requires_grad=True)
     _active.depth = depth + 1
     try:
-        out = f(*xs)
+        with set_grad_enabled(True):  # a transform differentiates even inside no_grad()
+            out = f(*xs)
     finally:
         _active.depth = depth
     return out, [xs[i] for i in argnums], nested
