@@ -180,6 +180,19 @@ def test_mixed_partial_derivatives(rng):
     assert float(dyx) == pytest.approx(2 * y0 * np.cos(x0))
 
 
+def test_transforms_work_inside_no_grad(rng):
+    x = rng.normal(size=3)
+    with ag.no_grad():
+        np.testing.assert_allclose(ag.grad(lambda v: (v**3).sum())(x), 3 * x**2, rtol=1e-12)
+        np.testing.assert_allclose(ag.jacobian(lambda v: v * 2.0)(x), 2 * np.eye(3))
+        np.testing.assert_allclose(ag.hessian(lambda v: (v**3).sum())(x), np.diag(6 * x),
+                                   rtol=1e-12, atol=1e-15)
+        outer = ag.tensor(x, requires_grad=True)
+        g = ag.grad(lambda v: (v * v).sum())(outer)
+        assert not g.requires_grad  # under no_grad the result is not connected to `outer`
+        assert not ag.is_grad_enabled()
+
+
 # ----------------------------------------------------------------------------- gradcheck
 
 
