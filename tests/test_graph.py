@@ -101,7 +101,10 @@ def test_observer_sees_the_two_chains_of_a():
     a, b, c = leaf(2.0), leaf(-3.0), leaf(10.0)
     d = (a + b) * (a * c)
     steps = []
-    sweep(d._node, seed_for(d, None, False, "test"), observer=steps.append)
+    sweep(d._node, seed_for(d, None, False, "test"), observer=steps.append,
+          retain_graph=True, accumulate=False)
+    assert a.grad is None  # observed only
+    d.backward()  # the engine's own answer, without an observer
     into_a = [s for s in steps if s.kind == "edge" and s.parent == a._node.index]
     assert len(into_a) == 2
     assert sorted(s.op for s in into_a) == ["add", "mul"]
