@@ -1,0 +1,1 @@
+"""Browser tests: the notebooks and widgets driven in JupyterLab with headless chromium."""
