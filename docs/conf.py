@@ -15,6 +15,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,7 +171,18 @@ def _plain_bars(app, what, name, obj, options, lines: list[str]) -> None:
             lines[n] = "".join(p if p.startswith("``") else p.replace("|", r"\|") for p in parts)
 
 
+def _links_between_notebooks(app, doctree) -> None:
+    """``[next](02_x.ipynb)`` in a notebook: Sphinx resolves the ``docs/notebooks`` link to the
+    real folder, outside the docs; point such references back at the course pages."""
+    real = f"{(ROOT / 'notebooks').resolve()}/"
+    for node in doctree.findall(addnodes.pending_xref):
+        target = node.get("reftarget", "")
+        if node.get("reftype") == "myst" and target.startswith(real):
+            node["reftarget"] = "notebooks/" + target[len(real):]
+
+
 def setup(app):
     app.add_directive("api-module", ApiModule)
     app.add_directive("api", Api)
     app.connect("autodoc-process-docstring", _plain_bars)
+    app.connect("doctree-read", _links_between_notebooks)

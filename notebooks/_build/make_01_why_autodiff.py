@@ -319,8 +319,9 @@ print("(f(2), f'(2)) =", ag.value_and_grad(f)(2.0))
 - `x.grad` after `backward()`, `tape.gradient(...)`, and `ag.grad(f)` are three ways to ask
   for the same numbers.
 
-Next, in *2 · The graph and the tape*, we look at the tape as a graph and at tensors with many
-elements.
+Next, [2 · The graph and the tape](02_the_graph_and_the_tape.ipynb) draws this same tape as a
+graph: each value in its box, the local derivative on each arrow, and after `backward()` each
+gradient, read side by side with the tables.
 
 ## Exercises
 
