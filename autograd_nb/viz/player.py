@@ -26,9 +26,9 @@ from .svg import CHAR_WIDTH, PAD, layout_for, render
 
 __all__ = ["BackwardPlayer", "ForwardPlayer", "SweepPlayer"]
 
-# Play's interval (ms between steps) for each speed the dropdown offers.
 TABLE_WINDOW = 5  # rows of the trace shown before and after the current one
 
+# Play's interval (ms between steps) for each speed the dropdown offers.
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200), ("8×", 100))
 
 
@@ -47,7 +47,7 @@ class SweepPlayer(widgets.VBox):
         self.recording = recording
         self.title = title
         forward = recording.direction == "forward"
-        self._layout = layout_for(recording.graph, show_grads=not forward,
+        self._graph_layout = layout_for(recording.graph, show_grads=not forward,
                                   grad_lines=not forward, note_lines=1)
         self._svgs: list[str | None] = [None] * len(recording.frames)
         n = len(recording.frames)
@@ -77,7 +77,10 @@ class SweepPlayer(widgets.VBox):
         self._forward.on_click(lambda _: self.step_forward())
         controls = widgets.HBox([self._play, self._back, self._forward, self._slider,
                                  self._count, self._speed])
-        side = widgets.VBox([self._equation, self._table, self._detail],
+        # An Accordion keeps its open/closed state while the values inside change each step.
+        values = widgets.Accordion(children=[self._detail], titles=("values",),
+                                   selected_index=None)
+        side = widgets.VBox([self._equation, self._table, values],
                             layout=widgets.Layout(min_width="340px", flex="1 1 340px"))
         body = widgets.HBox([self._graph, side], layout=widgets.Layout(flex_flow="row wrap"))
         style = widgets.HTML(f"<style>{STYLE}</style>")
@@ -130,25 +133,25 @@ class SweepPlayer(widgets.VBox):
         n = len(self.recording.frames)
         heading = f"{self.title} — step {frame.index + 1} of {n}"
         if self.recording.direction == "forward":
-            notes = _forward_notes(self.recording, frame, self._layout)
+            notes = _forward_notes(self.recording, frame, self._graph_layout)
             return render(self.recording.graph, show_grads=False,
                           highlight_nodes=frame.nodes, highlight_edges=frame.edges,
                           node_notes=notes,
-                          layout=self._layout, title=heading)
+                          layout=self._graph_layout, title=heading)
         return render(self.recording.graph, show_grads=True, grads=frame.values,
                       highlight_nodes=frame.nodes, highlight_edges=frame.edges,
-                      node_notes=_reverse_notes(frame, self._layout),
-                      layout=self._layout, title=heading)
+                      node_notes=_reverse_notes(frame, self._graph_layout),
+                      layout=self._graph_layout, title=heading)
 
     def final_svg(self) -> str:
         """The graph after the whole sweep: every gradient (or tangent), nothing highlighted."""
         last = self.recording.frames[-1]
         if self.recording.direction == "forward":
-            notes = _forward_notes(self.recording, last, self._layout)
+            notes = _forward_notes(self.recording, last, self._graph_layout)
             return render(self.recording.graph, show_grads=False, node_notes=notes,
-                          layout=self._layout, title=f"{self.title} — result")
+                          layout=self._graph_layout, title=f"{self.title} — result")
         return render(self.recording.graph, show_grads=True, grads=last.values,
-                      layout=self._layout, title=f"{self.title} — result")
+                      layout=self._graph_layout, title=f"{self.title} — result")
 
     def _show(self, change=None) -> None:
         frame = self.frame
@@ -167,8 +170,8 @@ class SweepPlayer(widgets.VBox):
             f"{trace_table(self.recording, frame.index, window=TABLE_WINDOW)}</div></div>"
         )
         self._detail.value = (
-            f'<details class="agnb-player"><summary>values</summary>'
-            f'<pre class="agnb-detail">{html.escape(frame.detail)}</pre></details>'
+            f'<div class="agnb-player"><pre class="agnb-detail">{html.escape(frame.detail)}'
+            f"</pre></div>"
         )
 
     # ------------------------------------------------------------------ outputs
