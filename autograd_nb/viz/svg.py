@@ -137,7 +137,7 @@ def edge_text(graph: Graph, edge: GraphEdge) -> str | None:
         return None
     dst, src = graph.nodes[edge.dst].label, graph.nodes[edge.src].label
     full = f"∂{dst}/∂{src} = {number}"
-    return full if len(full) <= 16 else number
+    return full if len(full) <= 20 else number
 
 
 def _kind(node: GraphNode) -> str:
@@ -255,7 +255,8 @@ def scene(
         src, dst = graph.nodes[edge.src].label, graph.nodes[edge.dst].label
         arrows.append(Arrow(
             key, points, PALETTE["highlight"] if hl else PALETTE["edge"], 3.0 if hl else 1.3,
-            text, (lx, ly + top), f"{src} → {dst} (input {edge.position})",
+            text, (lx, ly + top),
+            f"{src} → {dst} (input {edge.position})" + (f": {text}" if text else ""),
         ))
 
     legend = ["blue: input", "grey: constant", "amber: operation", "green: output"]

@@ -1,0 +1,182 @@
+"""Write notebooks/02_the_graph_and_the_tape.ipynb from the cells below and run it, so that
+the committed notebook carries its outputs:
+
+    env -u MPLBACKEND python notebooks/_build/make_02_the_graph_and_the_tape.py
+
+Cells that draw start with ``# NBVAL_CHECK_OUTPUT``: the pictures are deterministic SVG, so
+nbval compares them (and the tables beside them) byte for byte. Run this again after changing
+how pictures or tables look.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+CHECK = "# NBVAL_CHECK_OUTPUT\n"
+
+CELLS: list[tuple[str, str]] = [
+    ("md", r"""
+# 2 · The graph and the tape
+
+**What this notebook shows**
+
+- every operation run inside `with ag.Tape()` is written down, in order, on the **tape**
+  (a Wengert list); the **graph** is that same list drawn as boxes and arrows;
+- before `backward()` the picture holds the forward pass: each value, and on each arrow the
+  **local derivative** $\partial\,\text{out}/\partial\,\text{in}$ of one operation;
+- after `backward()` every box also shows its **gradient** $\partial d/\partial\,\text{box}$:
+  the products of local derivatives along the paths to $d$, added up where paths meet;
+- the tables (forward primal trace, reverse adjoint trace) use the same names as the picture,
+  so you can read them side by side.
+
+The pictures are drawn by `autograd_nb` itself (no Graphviz), the same way every run.
+"""),
+    ("code", """
+import autograd_nb as ag
+from autograd_nb.viz import draw
+from autograd_nb.viz.draw import side_by_side
+"""),
+    ("md", r"""
+## 1. $d = (a + b)\cdot c$ before `backward()`
+
+Three inputs (blue, left), two operations, the output $d$ (green, right). Each box reads like a
+line of the program: `e = a + b`, `d = e · c`, with the value computed on the way forward.
+
+**Look at the arrows:** each carries the local derivative of one operation with respect to one
+input. For $d = e\cdot c$: $\partial d/\partial e = c = 10$ and $\partial d/\partial c = e = -1$.
+For $e = a + b$ both are $1$. On the right, the tape as a table: one row per recorded
+operation, with the same names `e` and `d`.
+"""),
+    ("code", CHECK + """
+with ag.Tape() as tape1:
+    a = ag.tensor(2.0, requires_grad=True, name="a")
+    b = ag.tensor(-3.0, requires_grad=True, name="b")
+    c = ag.tensor(10.0, requires_grad=True, name="c")
+    e = a + b
+    e.name = "e"
+    d = e * c
+    d.name = "d"
+
+side_by_side(draw(d, title="d = (a + b)·c, forward pass"), tape1)
+"""),
+    ("md", r"""
+## 2. The same graph after `backward()`
+
+`d.backward()` walks the tape backwards. Now each box has an orange **grad** line:
+$\partial d/\partial\,\text{box}$.
+
+**Look at** $a$: its gradient is the product of the local derivatives on the path
+$a \to e \to d$: $\partial d/\partial a = \partial d/\partial e\cdot\partial e/\partial a = 10\cdot 1 = 10$.
+The reverse adjoint trace on the right lists the sweep's steps in the order the engine ran them:
+each row multiplies the gradient arriving at a box by the local derivative on one arrow.
+"""),
+    ("code", CHECK + """
+d.backward()
+side_by_side(draw(d, title="d = (a + b)·c, after backward()"), tape1.adjoint_table(d))
+"""),
+    ("md", r"""
+## 3. Two chains: $d = (a + b)\cdot(a\cdot c)$, before `backward()`
+
+Now $a$ is used twice: **two arrows leave $a$**, one into `e = a + b` and one into
+`v2 = a · c` (an operation without a name gets `v1`, `v2`, … in tape order).
+The local derivatives: $\partial v2/\partial a = c = 10$, $\partial d/\partial e = v2 = 20$,
+$\partial d/\partial v2 = e = -1$.
+"""),
+    ("code", CHECK + """
+with ag.Tape() as tape2:
+    a = ag.tensor(2.0, requires_grad=True, name="a")
+    b = ag.tensor(-3.0, requires_grad=True, name="b")
+    c = ag.tensor(10.0, requires_grad=True, name="c")
+    e = a + b
+    e.name = "e"
+    d = e * (a * c)
+    d.name = "d"
+
+side_by_side(draw(d, title="d = (a + b)·(a·c), forward pass"), tape2)
+"""),
+    ("md", r"""
+## 4. After `backward()`: the two chains add up
+
+**Look at** $a$'s gradient, $10$. It is the **sum** over the two paths from $a$ to $d$:
+
+- through `e`: $\partial d/\partial e\cdot\partial e/\partial a = 20\cdot 1 = 20$,
+- through `v2`: $\partial d/\partial v2\cdot\partial v2/\partial a = (-1)\cdot 10 = -10$,
+
+so $\partial d/\partial a = 20 - 10 = 10$. In the adjoint table, `ā` gets two rows: "term 1"
+($-10$) and "term 2" ($+20$), and its running sum ends at $10$.
+"""),
+    ("code", CHECK + """
+d.backward()
+side_by_side(draw(d, title="d = (a + b)·(a·c), after backward()"), tape2.adjoint_table(d))
+"""),
+    ("md", r"""
+## 5. The tape is a list
+
+The picture and the tables are read from the tape's records. Each has an index, the name of
+the operation, its inputs and its output, in the order they ran. (Tensors without a name print
+as `·` here; the picture and the tables call them `v1`, `v2`, … in tape order.)
+"""),
+    ("code", CHECK + """
+for record in tape2:
+    inputs = ", ".join(t.name or "·" for t in record.inputs)
+    print(record.index, record.op, f"({inputs})", "->", record.output.name or "·",
+          record.output.item())
+"""),
+    ("md", r"""
+## 6. Big graphs stay readable
+
+A loop makes long graphs: 200 steps of `x = tanh(w·x + 0.1)` record 600 operations. `draw`
+collapses a chain of single steps into one violet box marked `×N` and **says what it
+collapsed** under the picture (`max_nodes` sets how many boxes are allowed).
+`picture.save("graph.svg")` or `picture.save("graph.png")` writes any picture to a file.
+"""),
+    ("code", CHECK + """
+x = ag.tensor(0.5, requires_grad=True, name="x")
+w = ag.tensor(0.9, requires_grad=True, name="w")
+y = x
+for _ in range(200):
+    y = ag.tanh(w * y + 0.1)
+y.name = "y"
+y.backward()
+draw(y, max_nodes=30, title="200 steps of x = tanh(w·x + 0.1)")
+"""),
+    ("md", r"""
+## Summary
+
+- `draw(t)` pictures the graph that produced `t` (or `draw(tape)`, all of a tape): inputs on
+  the left, the output on the right, each box a line of the program with its value.
+- Arrows carry **local derivatives**; after `backward()` boxes carry **gradients**, which are
+  sums over paths of products of the local derivatives.
+- The tape tables name everything as the picture does: the forward primal trace lists the
+  boxes, the reverse adjoint trace lists the arrows in the order the sweep used them.
+
+Next, [3 · Watching the chain rule](03_watching_the_chain_rule.ipynb) plays that sweep step by
+step on these pictures.
+"""),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
+                                 "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for kind, source in CELLS:
+        text = source.strip("\n")
+        nb.cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
+    for n, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{n:02d}"
+    return nb
+
+
+if __name__ == "__main__":
+    path = Path(__file__).resolve().parents[1] / "02_the_graph_and_the_tape.ipynb"
+    nb = build()
+    NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbformat.write(nb, path)
+    print("wrote", path)
