@@ -323,6 +323,7 @@ class Playground(T.HasTraits):
 
         self._image = w.Image(format="png", layout=w.Layout(width="720px"))
         self._status = w.HTML()
+        self._status.add_class("agnb-playground-status")  # step and losses: a hook for pages
         self._graph_out = w.Output()
         left = w.VBox([*self.controls.values(),
                        w.HBox([self.buttons[b] for b in ("play", "step", "reset")]),
