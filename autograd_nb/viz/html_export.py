@@ -86,8 +86,13 @@ SCRIPT = """
     else if (e.key === 'ArrowLeft') { stop(); show(i - 1); }
     else if (e.key === ' ') { e.preventDefault(); play.onclick(); }
   };
-  var start_at = /step=([0-9]+)/.exec(window.location.hash);  // page.html#step=7 opens there
-  show(start_at ? Number(start_at[1]) : 0);
+  function fromHash() {  // page.html#step=8 opens (or jumps) at "step 8", counted from 1
+    var m = /step=([0-9]+)/.exec(window.location.hash);
+    if (m) { stop(); show(Number(m[1]) - 1); }
+  }
+  window.addEventListener('hashchange', fromHash);
+  show(0);
+  fromHash();
 })();
 """
 
