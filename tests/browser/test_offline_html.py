@@ -1,0 +1,69 @@
+"""The saved sweep (``player.save("sweep.html")``) plays from a ``file://`` path, network cut.
+
+No JupyterLab here: the player is built in this process and saved; chromium opens the file
+with the context offline and every network request aborted (and counted: there must be
+none). Play must walk through the frames to the end with the table row and equation following,
+step back must work, and the console must stay free of errors.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS
+from .sweep import SAMPLER, SAMPLES, check_played, expected_sweep, lit, shown_grad
+
+pytestmark = pytest.mark.browser
+
+
+def _check_frame(page, frame, n: int) -> None:
+    k = frame.index
+    expect(page.locator(".agnb-count")).to_have_text(f"step {k + 1} / {n}")
+    expect(page.locator(".agnb-stage svg.ag-graph")).to_contain_text(f"step {k + 1} of {n}")
+    ids = page.locator(".agnb-stage g.ag-node.ag-highlight").evaluate_all(
+        "gs => gs.map(g => g.id)")
+    assert " ".join(sorted(ids)) == lit(frame)
+    expect(page.locator(".agnb-equation")).to_have_text(frame.equation)
+    expect(page.locator("tr.agnb-current")).to_have_attribute("data-step", str(k))
+
+
+def _only_files(route) -> None:
+    if route.request.url.startswith("file:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def test_saved_sweep_plays_offline(context, page, tmp_path):
+    reference, grads, ids = expected_sweep()
+    frames, n = reference.frames, len(reference.frames)
+    path = reference.save(tmp_path / "sweep.html")
+
+    requests: list[str] = []
+    page.on("request", lambda r: r.url.startswith("file:") or requests.append(r.url))
+    context.set_offline(True)
+    context.route("**/*", _only_files)
+    page.goto(path.as_uri())
+    _check_frame(page, frames[0], n)
+
+    page.locator(".agnb-speed").select_option("4")
+    page.locator("body").evaluate(SAMPLER)
+    page.locator(".agnb-play").click()
+    expect(page.locator(".agnb-count")).to_have_text(f"step {n} / {n}", timeout=30_000)
+    _check_frame(page, frames[-1], n)
+    check_played(page.evaluate(SAMPLES), frames)
+    for name, value in grads.items():
+        shown = shown_grad(page.locator(f".agnb-stage g#node-{ids[name]}").text_content())
+        assert shown is not None and math.isclose(shown, value, rel_tol=1e-3), (name, shown)
+    page.screenshot(path=str(ARTIFACTS / "offline-html-last-step.png"), full_page=True)
+
+    page.locator(".agnb-prev").click()
+    _check_frame(page, frames[-2], n)
+    page.locator(".agnb-first").click()
+    _check_frame(page, frames[0], n)
+
+    assert not requests, f"the saved page asked the network for {requests}"
+    assert not page.console_errors, page.console_errors
