@@ -69,7 +69,10 @@ def _lookup(dotted: str):
         try:
             value = getattr(obj, attr)
         except (AttributeError, ModuleNotFoundError):
-            return None
+            # a dataclass field without a default is an attribute of instances only
+            if not (isinstance(obj, type) and attr in getattr(obj, "__dataclass_fields__", {})):
+                return None
+            value = None
         owner = obj if isinstance(obj, type) else None
         obj = value
     return obj, owner
