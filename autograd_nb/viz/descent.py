@@ -202,8 +202,14 @@ def descent(
     ax.plot(*np.asarray(x0, dtype=float), marker="o", color="black", markersize=6, zorder=5)
     for i, (label, path) in enumerate(paths.items()):
         color = _COLORS.get(label, _OTHER_COLORS[i % len(_OTHER_COLORS)])
-        ax.plot(path[:, 0], path[:, 1], "-o", color=color, markersize=2.5, linewidth=1.4,
+        # Earlier paths are drawn wider, so paths that run together stay visible side by side;
+        # each step gets a dot while there are few enough to count.
+        width = 1.0 + 1.0 * (len(paths) - 1 - i)
+        ax.plot(path[:, 0], path[:, 1], "-", marker="o" if len(path) <= 81 else None,
+                color=color, markersize=2.5, linewidth=width, alpha=0.9,
                 label=f"{label} (f = {values[label][-1]:.3g})", zorder=4)
+        ax.plot(*path[-1], marker="o", color=color, markersize=6, markeredgecolor="white",
+                zorder=6)
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     ax.set_xlabel("x")
