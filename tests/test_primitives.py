@@ -121,6 +121,8 @@ def _set(x, v, index):
 COND = np.array([[True, False, True], [False, False, True]])
 TARGET = np.array([0, 2, 1, 2])
 REP = np.array([0, 2, 0])  # an integer index with a repeat
+LOWER = ag.tensor(np.array([-0.5, 0.0, 0.25], dtype=np.float32))  # bounds given as tensors
+UPPER = ag.tensor(0.5, dtype=np.float32)
 
 CASES = [
     # ---- arithmetic
@@ -183,6 +185,7 @@ CASES = [
     C("clip", lambda x: ag.clip(x, -0.5, 0.5), S(2, 3), order2=True),
     C("clip", lambda x: x.clip(-0.2, None), S(2, 3)),
     C("clip", lambda x: x.clip(None, 0.4), S(4)),
+    C("clip", lambda x: ag.clip(x, LOWER, UPPER), S(2, 3), order2=True),
     C("where", lambda x, y: ag.where(COND, x, y), N(2, 3), N(2, 3), order2=True),
     C("where", lambda x, y: ag.where(COND, x, y), N(2, 3), N(3)),
     C("where", lambda x, y: ag.where(COND, x, y), N(), N(2, 1)),

@@ -238,20 +238,26 @@ defjvp(minimum, minimum_vjp_x, minimum_vjp_y)
 
 # ---------------------------------------------------------------------------------------- clip
 # The gradient passes where lo <= x <= hi (bounds included, as in PyTorch) and is 0 outside.
+# The bounds are constants (parameters, never differentiated), even when given as tensors:
+# use maximum/minimum for a bound that needs a gradient.
+
+
+def _bound(b):  # Python numbers stay as they are, so float32 stays float32 (as in NumPy)
+    return b if b is None or isinstance(b, (int, float)) else np.asarray(b)
 
 
 @primitive("clip", elementwise=True)
 def clip(x, lo, hi):
-    return np.clip(x, lo, hi)
+    return np.clip(x, _bound(lo), _bound(hi))
 
 
 def clip_vjp(g, ans, x, lo, hi):
     x = np.asarray(x)
     inside = np.ones(x.shape, dtype=bool)
     if lo is not None:
-        inside &= x >= lo
+        inside &= x >= _bound(lo)
     if hi is not None:
-        inside &= x <= hi
+        inside &= x <= _bound(hi)
     return np.where(inside, g, 0)
 
 
