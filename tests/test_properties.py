@@ -100,6 +100,25 @@ def test_reductions_match_numpy_and_finite_differences(spec, seed, op):
     assert ag.gradcheck(lambda t: fn(t, axis=axis, keepdims=keepdims), x)
 
 
+@st.composite
+def matmul_shapes(draw):
+    """Operand shapes for ``@``: 1-D vectors, matrices, and stacks whose batch axes broadcast."""
+    n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
+    (batch_a, batch_b), _ = draw(hnp.mutually_broadcastable_shapes(
+        num_shapes=2, min_dims=0, max_dims=2, max_side=2))
+    left = draw(st.sampled_from([(k,), batch_a + (n, k)]))
+    right = draw(st.sampled_from([(k,), batch_b + (k, m)]))
+    return left, right
+
+
+@given(matmul_shapes(), SEEDS)
+def test_matmul_on_random_shapes(shapes, seed):
+    x, y, tx, ty = values(seed, *shapes, *shapes)
+    assert ag.gradcheck(lambda a, b: a @ b, x, y)
+    _, tangent = ag.jvp(lambda a, b: a @ b, (x, y), (tx, ty))
+    np.testing.assert_allclose(tangent, tx @ y + x @ ty, rtol=1e-12, atol=1e-12)
+
+
 # --------------------------------------------------------------------- random compositions
 
 UNARY = {
