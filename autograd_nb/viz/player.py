@@ -245,10 +245,10 @@ class BackwardPlayer(SweepPlayer):
 
     Each step is one event of the real sweep: a node taken with its complete gradient, one
     chain term ``upstream × local`` sent along an edge and added (``+=``) into its input's
-    running sum, or a leaf's final gradient. No ``.grad`` is written.
-
-    >>> player = viz.BackwardPlayer(d)      # displays as a widget
-    >>> player.save("sweep.html")           # plays offline
+    running sum, or a leaf's final gradient. No ``.grad`` is written. ``grad`` is the seed
+    for a non-scalar ``tensor``, as in ``backward(grad)``. ``viz.BackwardPlayer(d)`` as the
+    last line of a cell shows the widget; ``.save("sweep.html")`` writes a page that plays
+    offline.
     """
 
     def __init__(self, tensor, grad=None, title: str | None = None) -> None:

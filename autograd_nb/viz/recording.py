@@ -132,6 +132,13 @@ def _sum_line(lhs: str, terms: Sequence[Term], total) -> str:
 # ---------------------------------------------------------------- reverse mode
 
 
+def _chains(node: int, root: int, terms: dict) -> str:
+    if node == root:
+        return "the seed"
+    count = len(terms.get(node, ()))
+    return f"{count} chain{'s' if count != 1 else ''} summed"
+
+
 def record_backward(tensor, grad=None, caller: str = "record_backward") -> Recording:
     """The reverse sweep from ``tensor`` as frames (no ``.grad`` is written)."""
     steps = record_sweep(tensor, grad, caller)
@@ -170,7 +177,7 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
             frames.append(Frame(
                 index, "visit", node, (node,), (), equation, note, tuple(terms.get(node, ())),
                 dict(values), frozenset(final),
-                row=(str(index + 1), f"visit {labels[node]}", equation.split(" = ")[-1],
+                row=(str(index + 1), f"visit {labels[node]}", _chains(node, root, terms),
                      number(s.grad)),
                 detail=f"{adj(node)} =\n{_full(s.grad)}",
             ))
