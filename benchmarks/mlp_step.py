@@ -190,8 +190,10 @@ PEERS = {"torch": Torch, "autograd": Hips}
 
 
 # ---------------------------------------------------------------------------------- measuring
-def medians(fns: dict[str, Callable[[], object]], repeats: int, warmup: int = 5) -> dict:
-    """Median seconds per call of each function, calls interleaved round by round."""
+def medians(fns: dict[str, Callable[[], object]], repeats: int,
+            warmup: int = 5) -> tuple[dict, dict]:
+    """Median and minimum seconds per call of each function, calls interleaved round by round
+    (the minimum is the least disturbed by other processes)."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
@@ -202,7 +204,8 @@ def medians(fns: dict[str, Callable[[], object]], repeats: int, warmup: int = 5)
             start = clock()
             fn()
             times[name].append(clock() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return ({name: statistics.median(t) for name, t in times.items()},
+            {name: min(t) for name, t in times.items()})
 
 
 def memory_growth(step: Callable[[], object], steps: int = 200) -> int:
@@ -256,28 +259,24 @@ def run(repeats: int, peers: list[str]) -> None:
         fns["autograd_nb fwd+bwd"] = ours.forward_backward
         fns["numpy fwd"] = hand.forward
         fns["numpy fwd+bwd"] = hand.forward_backward
-        t = medians(fns, repeats)
+        t, best = medians(fns, repeats)
         kind = np.dtype(dtype).name
         for impl in impls:
-            rows.append((kind, impl.name, t[impl.name] * 1e3, t[impl.name] / t["numpy"]))
-        rows.append((kind, "fwd+bwd / fwd", None, None,
-                     t["autograd_nb fwd+bwd"] / t["autograd_nb fwd"],
-                     t["numpy fwd+bwd"] / t["numpy fwd"]))
-        growth = {impl.name: memory_growth(impl.step) for impl in impls[:2]}
-        rows.append((kind, "memory growth, 200 steps", None, None, *growth.values()))
+            name = impl.name
+            rows.append(f"{kind:8} {name:24} {t[name] * 1e3:8.3f} {t[name] / t['numpy']:8.2f}"
+                        f" {best[name] * 1e3:8.3f} {best[name] / best['numpy']:8.2f}")
+        ratios = [t[f"{n} fwd+bwd"] / t[f"{n} fwd"] for n in ("autograd_nb", "numpy")]
+        rows.append(f"{kind:8} {'fwd+bwd / fwd':24} {'':35}  autograd_nb {ratios[0]:.2f}, "
+                    f"numpy {ratios[1]:.2f}")
+        growth = [memory_growth(impl.step) / 1024 for impl in impls[:2]]
+        rows.append(f"{kind:8} {'memory growth, 200 steps':24} {'':35}  autograd_nb "
+                    f"{growth[0]:+.1f} KiB, numpy {growth[1]:+.1f} KiB")
 
     print(f"one training step, MLP {'-'.join(map(str, SIZES))} tanh, batch {BATCH}, "
-          f"median of {repeats} interleaved repeats")
-    print(f"{'dtype':8} {'implementation':26} {'ms/step':>9} {'× numpy':>9}")
-    for row in rows:
-        kind, name = row[:2]
-        if name == "fwd+bwd / fwd":
-            print(f"{kind:8} {name:26} {'':9} {'':9}  autograd_nb {row[4]:.2f}, numpy {row[5]:.2f}")
-        elif name.startswith("memory"):
-            print(f"{kind:8} {name:26} {'':9} {'':9}  autograd_nb {row[4] / 1024:+.1f} KiB, "
-                  f"numpy {row[5] / 1024:+.1f} KiB")
-        else:
-            print(f"{kind:8} {name:26} {row[2]:9.3f} {row[3]:9.2f}")
+          f"{THREADS} BLAS thread(s), {repeats} interleaved repeats")
+    print(f"{'dtype':8} {'implementation':24} {'median ms':>8} {'× numpy':>8} {'best ms':>8} "
+          f"{'× numpy':>8}")
+    print("\n".join(rows))
 
 
 def profile(dtype, steps: int = 300) -> None:

@@ -19,6 +19,7 @@ class Net(nn.Module):
         self.pair = (ag.tensor(1.0, requires_grad=True), self.scale)  # shared: listed once
         self.heads = {"a": nn.Linear(2, 1, rng=rng), "b": nn.Linear(2, 1, bias=False, rng=rng)}
         self.constant = np.ones(3)  # a NumPy array is not a parameter
+        self.last = self.scale * 2  # nor a computed (non-leaf) tensor
 
     def forward(self, x):
         h = x * self.scale * self.pair[0]

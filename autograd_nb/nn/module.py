@@ -1,8 +1,9 @@
 """``Module``: the base class of layers and networks, which finds its parameters by itself.
 
-Every ``Tensor`` reachable from a module's attributes — directly, inside lists, tuples and
-dicts, or inside sub-modules — is a parameter, named by the path that reaches it
-(``layers.0.weight``). Keep constants as NumPy arrays so they are not trained.
+Every leaf ``Tensor`` reachable from a module's attributes — directly, inside lists, tuples
+and dicts, or inside sub-modules — is a parameter, named by the path that reaches it
+(``layers.0.weight``). Keep constants as NumPy arrays so they are not trained; a computed tensor
+kept on a module (say, the last activation, for a picture) is not a parameter.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class Module:
         for path, module in self.named_modules(prefix):
             for name, value in module._named_members():
                 for sub, item in _flatten(name, value):
-                    if isinstance(item, Tensor) and id(item) not in seen:
+                    if isinstance(item, Tensor) and item.is_leaf and id(item) not in seen:
                         seen.add(id(item))
                         yield _join(path, sub), item
 
