@@ -181,8 +181,20 @@ def _links_between_notebooks(app, doctree) -> None:
             node["reftarget"] = "notebooks/" + target[len(real):]
 
 
+def _hide_test_markers(app, doctree) -> None:
+    """Drop the ``# NBVAL_...`` first line of notebook cells: it tells the notebook tests which
+    outputs to compare, and is noise on a page."""
+    for block in doctree.findall(nodes.literal_block):
+        text = block.astext()
+        if text.startswith("# NBVAL_"):
+            rest = text.split("\n", 1)[1].lstrip("\n") if "\n" in text else ""
+            block.rawsource = rest
+            block.children = [nodes.Text(rest)]
+
+
 def setup(app):
     app.add_directive("api-module", ApiModule)
     app.add_directive("api", Api)
     app.connect("autodoc-process-docstring", _plain_bars)
     app.connect("doctree-read", _links_between_notebooks)
+    app.connect("doctree-read", _hide_test_markers)

@@ -195,7 +195,19 @@ print("engine:", a.grad, b.grad, c.grad)
 """),
     ("md", r"""
 $\partial d/\partial a = 10$: the engine found both chains and added them. Had it followed only
-one, it would have answered 20 or −10. A finite difference agrees with the sum:
+one, it would have answered 20 or −10.
+
+The engine can draw what it did. Each box is a value with its gradient; each arrow carries the
+local derivative of one step. Two arrows leave $a$: those are the two chains.
+(*2 · The graph and the tape* reads such pictures in detail.)
+"""),
+    ("code", """
+from autograd_nb import viz
+
+viz.draw(d)
+"""),
+    ("md", r"""
+A finite difference agrees with the sum:
 """),
     ("code", CHECK + """
 def d_of(a, b, c):
