@@ -96,6 +96,15 @@ def test_two_runs_give_identical_svg():
     assert other == draw(d).to_svg()
 
 
+def test_boxes_read_like_the_program(rng):
+    x = ag.tensor(rng.normal(size=(4, 4)), requires_grad=True, name="x")
+    y = (x[0] + x[:, 1] + x[::-1, 2]).reshape(2, 2).sum(axis=0) * 0.5
+    lines = texts(draw(y).to_svg())
+    for shown in ("v1 = x[0]", "v2 = x[:, 1]", "v4 = x[::-1, 2]", "v3 = v1 + v2",
+                  "v6 = reshape(v5, shape=(2, 2))", "v7 = sum(v6, axis=0)", "v8 = v7 · 0.5"):
+        assert shown in lines
+
+
 def test_render_options_for_frames():
     _, d = two_chains()
     graph = describe(d)
@@ -146,7 +155,7 @@ def test_a_300_node_chain_draws(rng):
     y = x
     for _ in range(299):
         y = ag.tanh(y)
-    pic = draw(y, max_nodes=1000)
+    pic = draw(y, max_nodes=None)
     assert len(pic.graph) == 300 and not pic.notes
     assert len(groups(pic.to_svg(), "ag-node")) == 300
 

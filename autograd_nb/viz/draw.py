@@ -89,7 +89,7 @@ def _tape_outputs(tape: Tape) -> list[Tensor]:
 def draw(
     target: Tensor | Tape | Sequence[Tensor],
     show_grads: bool = True,
-    max_nodes: int = 100,
+    max_nodes: int | None = 100,
     title: str | None = None,
 ) -> GraphPicture:
     """The computation graph that produced ``target``, as a picture.
@@ -98,7 +98,8 @@ def draw(
     constants grey, operations amber, the output green; edges carry local derivatives where
     they are one number or a few; gradients show (in orange) once a backward pass set them
     and ``show_grads`` is true. A graph with more than ``max_nodes`` nodes is collapsed
-    (chains into "×N" boxes, then the earliest part into one box) and the picture says so.
+    (chains into "×N" boxes, then the earliest part into one box) and the picture says so;
+    ``max_nodes=None`` draws every node.
     """
     if isinstance(target, Tape):
         tensors = _tape_outputs(target)
@@ -107,7 +108,7 @@ def draw(
     else:
         tensors = list(target)
     full = describe(*tensors)
-    small = collapse(full, max_nodes)
+    small = collapse(full, len(full) if max_nodes is None else max_nodes)
     return GraphPicture(small.graph, show_grads=show_grads, title=title, notes=small.notes,
                         members=small.members)
 

@@ -112,14 +112,37 @@ def node_title(graph: Graph, node: GraphNode) -> tuple[str, str]:
         return node.label, node.params["formula"]
     args = [_operand(graph.nodes[i]) for i in node.inputs]
     if node.op in _SYMBOLS and len(args) == 2:
-        text = f"= {args[0]} {_SYMBOLS[node.op]} {args[1]}"
-    elif node.op == "neg" and len(args) == 1:
-        text = f"= -{args[0]}"
-    else:
-        text = f"= {node.op}({', '.join(args)})"
-    if len(text) > 28:
-        text = f"= {node.op}(…)"
-    return node.label, text
+        return node.label, f"= {args[0]} {_SYMBOLS[node.op]} {args[1]}"
+    if node.op == "neg" and len(args) == 1:
+        return node.label, f"= -{args[0]}"
+    if node.op == "getitem" and len(args) == 1 and "index" in node.params:
+        text = f"= {args[0]}[{_index_text(node.params['index'])}]"
+        return node.label, text if len(text) <= 28 else f"= {args[0]}[…]"
+    params = [f"{k}={v!r}" for k, v in node.params.items() if v is not None and v is not False
+              and isinstance(v, (int, float, tuple, str))]
+    for text in (f"= {node.op}({', '.join(args + params)})", f"= {node.op}({', '.join(args)})"):
+        if len(text) <= 28:
+            return node.label, text
+    return node.label, f"= {node.op}(…)"
+
+
+def _index_text(index) -> str:
+    """``0``, ``:, 1``, ``1:3``: an index as it was written."""
+    parts = index if isinstance(index, tuple) else (index,)
+    out = []
+    for part in parts:
+        if isinstance(part, slice):
+            ends = [part.start, part.stop] + ([] if part.step is None else [part.step])
+            out.append(":".join("" if v is None else str(v) for v in ends))
+        elif part is Ellipsis:
+            out.append("...")
+        elif part is None:
+            out.append("None")
+        elif isinstance(part, (int, np.integer)):
+            out.append(str(int(part)))
+        else:
+            out.append("…")
+    return ", ".join(out)
 
 
 def edge_text(graph: Graph, edge: GraphEdge) -> str | None:
