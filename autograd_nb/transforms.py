@@ -12,13 +12,18 @@ import numpy as np
 
 from .backward import sweep
 from .errors import AutogradError, ShapeError
-from .grad_mode import is_grad_enabled, set_grad_enabled
+from .grad_mode import is_grad_enabled, set_grad_enabled, state
 from .tensor import Tensor
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "vjp"]
 
 
 _active = threading.local()  # .depth: how many transforms are evaluating their function
+
+
+def inside_transform() -> bool:
+    """True while grad/jacobian/hessian/vjp evaluates its function (in this thread)."""
+    return getattr(_active, "depth", 0) > 0
 
 
 def _trace(f: Callable, args: tuple, argnums: tuple[int, ...]):
@@ -30,6 +35,13 @@ def _trace(f: Callable, args: tuple, argnums: tuple[int, ...]):
     so that the result stays connected to the outer computation while the inner derivative
     is the partial one along this argument alone (``grad(lambda y: y * x)(x)`` is ``x``).
     """
+    if state.forward:
+        raise AutogradError(
+            "ag.grad/jacobian/hessian inside ag.jvp (forward over reverse) is not supported: "
+            "the reverse sweep runs on plain arrays, so the gradient's tangent would be lost; "
+            "for a Hessian-vector product differentiate twice in reverse mode: "
+            "ag.grad(lambda x: (ag.grad(f)(x) * v).sum())(x)"
+        )
     xs = list(args)
     depth = getattr(_active, "depth", 0)
     nested = depth > 0 and is_grad_enabled()
