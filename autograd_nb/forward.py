@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .grad_mode import pushed, set_grad_enabled
+from .errors import AutogradError
+from .grad_mode import is_grad_enabled, pushed, set_grad_enabled
 from .tensor import Tensor
 
 __all__ = ["ForwardTrace", "jvp", "ForwardStep", "record_forward"]
@@ -76,6 +77,14 @@ def jvp(f, primals, tangents):
     if len(primals) != len(tangents):
         raise ValueError(
             f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per argument"
+        )
+    from .transforms import inside_transform
+
+    if inside_transform() and is_grad_enabled():
+        raise AutogradError(
+            "ag.jvp inside ag.grad/jacobian/hessian (reverse over forward) is not supported: "
+            "jvp returns plain values outside the graph, so their derivative would be 0; "
+            "differentiate twice in reverse mode instead (ag.grad of ag.grad)"
         )
     as_tensors = any(isinstance(p, Tensor) for p in primals)
     trace = ForwardTrace()
