@@ -193,6 +193,29 @@ def test_transforms_work_inside_no_grad(rng):
         assert not ag.is_grad_enabled()
 
 
+def test_hessian_vector_product_in_reverse_mode(rng):
+    a = rng.normal(size=(3, 3))
+    x, v = rng.normal(size=3), rng.normal(size=3)
+
+    def f(x):
+        return ag.tanh(a @ x).sum() + (x**3).sum()
+
+    hvp = ag.grad(lambda x: (ag.grad(f)(x) * v).sum())(x)
+    np.testing.assert_allclose(hvp, ag.hessian(f)(x) @ v, rtol=1e-10)
+
+
+def test_mixing_forward_and_reverse_mode_is_refused_not_silently_zero():
+    f = lambda x: (x**3).sum()  # noqa: E731
+    x, v = np.array([1.0, 2.0]), np.ones(2)
+    with pytest.raises(ag.AutogradError, match="forward over reverse"):
+        ag.jvp(ag.grad(f), (x,), (v,))
+    with pytest.raises(ag.AutogradError, match="reverse over forward"):
+        ag.grad(lambda x: ag.jvp(ag.sin, (x,), (1.0,))[1])(0.3)
+    # jvp on tensors that require grad, outside any transform, is fine
+    value, tangent = ag.jvp(lambda t: t * t, (ag.tensor(2.0, requires_grad=True),), (1.0,))
+    assert (value.item(), tangent.item()) == (4.0, 4.0)
+
+
 # ----------------------------------------------------------------------------- gradcheck
 
 
