@@ -57,7 +57,7 @@ nb_ipywidgets_js: dict = {}
 # -- API reference ------------------------------------------------------------------------
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
 autodoc_member_order = "bysource"
-autodoc_typehints = "description"
+autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
 autosummary_generate = False
 napoleon_numpy_docstring = True
