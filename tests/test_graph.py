@@ -214,6 +214,32 @@ def test_leaf_freed_after_use(no_gc):
     assert ref() is None
 
 
+def test_tape_and_its_graph_freed_by_reference_counting(no_gc):
+    x = leaf(np.ones(3))
+    with ag.Tape() as tape:
+        y = ag.exp(x * 2.0)
+        z = y.sum()
+    tape.gradient(z, [x])
+    z.backward()
+    refs = [weakref.ref(t) for t in (y, z)] + [weakref.ref(tape), weakref.ref(y.data)]
+    del tape, y, z
+    assert [r() for r in refs] == [None] * 4
+
+
+@pytest.mark.parametrize("transform", [ag.grad, ag.hessian, lambda f: ag.grad(ag.grad(f))],
+                         ids=["grad", "hessian", "grad-of-grad"])
+def test_transforms_leave_no_reference_cycles(no_gc, transform):
+    made = []
+
+    def f(x):
+        h = ag.tanh(x) * x
+        made.append(weakref.ref(h))
+        return h.sum()
+
+    transform(f)(np.array([0.3]) if transform is not ag.hessian else np.array([0.3, -0.2]))
+    assert made and all(r() is None for r in made)
+
+
 # ----------------------------------------------------------------------------- grad modes
 
 
