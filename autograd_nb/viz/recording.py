@@ -95,8 +95,8 @@ class Recording:
 
 
 def number(x) -> str:
-    """A value in an equation: the number for a scalar (negatives in parentheses when they
-    are multiplied), else its shape and norm."""
+    """A value in an equation: the number for a scalar, else its shape and norm
+    (``[3×2 ‖1.5‖]``)."""
     a = np.asarray(x)
     if a.size == 1:
         return format_value(a)
@@ -108,6 +108,7 @@ def _shape(x) -> str:
 
 
 def _factor(x) -> str:
+    """``number(x)`` as a factor of a product: negatives in parentheses, ``(-1)·10``."""
     text = number(x)
     return f"({text})" if text.startswith("-") else text
 
