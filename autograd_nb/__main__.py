@@ -28,8 +28,9 @@ def demo(out: Path | None = None, steps: int = 300, seed: int = 0,
                      progress=progress, desc="moons")
     accuracy = nn.accuracy(model(X), y)
     stopped = " (interrupted)" if history.interrupted else ""
+    final = f"final loss {history.loss[-1]:.4f}, " if history.loss else ""
     print(f"MLP(2, [16, 16], 1) on make_moons(300, noise=0.1): {len(history)} steps{stopped}, "
-          f"final loss {history.loss[-1]:.4f}, training accuracy {accuracy:.1%}")
+          f"{final}training accuracy {accuracy:.1%}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         written = write_pictures(model, X, y, history, out)

@@ -265,9 +265,10 @@ def run(repeats: int, peers: list[str]) -> None:
             name = impl.name
             rows.append(f"{kind:8} {name:24} {t[name] * 1e3:8.3f} {t[name] / t['numpy']:8.2f}"
                         f" {best[name] * 1e3:8.3f} {best[name] / best['numpy']:8.2f}")
-        ratios = [t[f"{n} fwd+bwd"] / t[f"{n} fwd"] for n in ("autograd_nb", "numpy")]
-        rows.append(f"{kind:8} {'fwd+bwd / fwd':24} {'':35}  autograd_nb {ratios[0]:.2f}, "
-                    f"numpy {ratios[1]:.2f}")
+        for stat, v in (("median", t), ("best", best)):
+            ratios = [v[f"{n} fwd+bwd"] / v[f"{n} fwd"] for n in ("autograd_nb", "numpy")]
+            rows.append(f"{kind:8} {'fwd+bwd / fwd (' + stat + ')':24} {'':35}  autograd_nb "
+                        f"{ratios[0]:.2f}, numpy {ratios[1]:.2f}")
         growth = [memory_growth(impl.step) / 1024 for impl in impls[:2]]
         rows.append(f"{kind:8} {'memory growth, 200 steps':24} {'':35}  autograd_nb "
                     f"{growth[0]:+.1f} KiB, numpy {growth[1]:+.1f} KiB")
