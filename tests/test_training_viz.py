@@ -301,7 +301,8 @@ def test_playground_multiclass_spirals_and_reset():
 
 
 def test_playground_play_and_pause_on_an_event_loop():
-    pg = Playground(hidden=[4])
+    pg = Playground(hidden=[4], steps_per_frame=3)
+    renders = pg.renders
 
     async def session():
         pg.play()
@@ -312,6 +313,8 @@ def test_playground_play_and_pause_on_an_event_loop():
 
     in_fresh_thread(asyncio.run, session())
     assert pg.iteration > 0 and not pg.playing
+    frames = pg.iteration // 3
+    assert pg.iteration == 3 * frames and pg.renders == renders + frames  # a picture a frame
     assert pg.buttons["play"].value is False
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["LossPlot", "plot_losses", "render_png", "curves_of"]
 
@@ -69,6 +70,7 @@ def plot_losses(history, ax: Axes | None = None, *, logy: bool = False,
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel("step")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("loss")
     ax.grid(True, alpha=0.3)
     lines = ax.lines + (other.lines if other is not None else [])
@@ -250,6 +252,7 @@ class LossPlot:
         self._lines = {}
         for panel, ax in self._panels.items():
             ax.set_xlabel("step")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel("loss" if panel == "loss" else "metric")
             ax.grid(True, alpha=0.3)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import math
-import time
 
 import ipywidgets as w
 import numpy as np
 import traitlets as T
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import data as datasets
 from .. import nn, optim
@@ -66,6 +66,7 @@ class Playground(T.HasTraits):
     batch_size = T.Int(16)
     l2 = T.Float(0.0)
     seed = T.Int(0)
+    steps_per_frame = T.Int(5)  # training steps between two pictures while playing
     # ---- training state (read it; the playground writes it)
     iteration = T.Int(0)
     loss = T.Float(math.nan)
@@ -75,7 +76,6 @@ class Playground(T.HasTraits):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.renders = 0
-        self.render_interval = 0.25  # seconds between pictures while playing
         self.png = b""
         self._task: asyncio.Task | None = None
         self._make_data()
@@ -185,24 +185,18 @@ class Playground(T.HasTraits):
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._run())
 
-    async def _run(self, chunk: float = 0.04) -> None:
-        """Train for ``chunk`` seconds, yield to the kernel, repeat; picture now and then."""
-        clock = time.monotonic
-        last = clock()
+    async def _run(self) -> None:
+        """One frame at a time: ``steps_per_frame`` steps, a new picture, then a yield to the
+        kernel, which handles clicks (pause) there."""
         try:
             while self.playing:
-                start = clock()
-                while self.playing and clock() - start < chunk:
+                for _ in range(max(self.steps_per_frame, 1)):
                     self._train_step()
-                if clock() - last >= self.render_interval:
-                    self.render()
-                    last = clock()
-                await asyncio.sleep(0)  # the kernel handles clicks (pause) here
+                self.render()
+                await asyncio.sleep(0)
         except Exception as err:  # noqa: BLE001 - shown in the widget, not lost in the task
             self._status.value = f"<b>stopped:</b> {type(err).__name__}: {err}"
             self.playing = False
-            return
-        self.render()
 
     def _on_data(self, change) -> None:
         self._make_data()
@@ -227,6 +221,7 @@ class Playground(T.HasTraits):
         (self._train_line,) = right.plot([], [], color="#1f77b4", lw=1.6, label="train loss")
         (self._test_line,) = right.plot([], [], color="#ff7f0e", lw=1.6, label="test loss")
         right.set_xlabel("step")
+        right.xaxis.set_major_locator(MaxNLocator(integer=True))
         right.set_ylabel("loss")
         right.grid(True, alpha=0.3)
         right.legend(loc="upper right", fontsize=8, frameon=False)
@@ -252,6 +247,9 @@ class Playground(T.HasTraits):
         self.png = render_png(self.figure(), dpi=80)
         self.renders += 1
         self._image.value = self.png
+        self._show_status()
+
+    def _show_status(self) -> None:
         self._status.value = (
             f"step {self.iteration} · train loss {self.loss:.4f} · test loss "
             f"{self.test_loss:.4f} · test accuracy {self.accuracy():.0%}"
@@ -273,7 +271,7 @@ class Playground(T.HasTraits):
     # ---------------------------------------------------------------------------- widget
     def _build_widget(self) -> None:
         style = {"description_width": "90px"}
-        wide = w.Layout(width="280px")
+        wide = w.Layout(width="300px")
 
         def control(widget, trait):
             widget.style = style
@@ -302,6 +300,8 @@ class Playground(T.HasTraits):
                                               description="batch size",
                                               continuous_update=False), "batch_size"),
             "l2": control(w.Dropdown(options=l2s, description="L2"), "l2"),
+            "steps_per_frame": control(w.IntSlider(min=1, max=50, description="steps/frame"),
+                                       "steps_per_frame"),
         }
         for name in ("layers", "neurons"):
             self.controls[name].observe(self._on_layer_sliders, names="value")
@@ -313,7 +313,7 @@ class Playground(T.HasTraits):
                              layout=w.Layout(width="80px")),
             "reset": w.Button(description="reset", icon="undo", layout=w.Layout(width="80px")),
             "graph": w.Button(description="graph of one sample", icon="sitemap",
-                              layout=w.Layout(width="248px")),
+                              layout=w.Layout(width="256px")),
         }
         w.link((self.buttons["play"], "value"), (self, "playing"))
         self.observe(self._on_play_label, names="playing")
@@ -321,15 +321,18 @@ class Playground(T.HasTraits):
         self.buttons["reset"].on_click(lambda _: self.reset())
         self.buttons["graph"].on_click(self._show_graph)
 
-        self._image = w.Image(format="png", layout=w.Layout(width="720px"))
+        self._image = w.Image(format="png", layout=w.Layout(width="680px", max_width="100%"))
         self._status = w.HTML()
+        self._status.add_class("agnb-playground-status")  # browser tests read the step here
         self._status.add_class("agnb-playground-status")  # step and losses: a hook for pages
         self._graph_out = w.Output()
+        # The controls keep their width; the picture takes what is left.
         left = w.VBox([*self.controls.values(),
                        w.HBox([self.buttons[b] for b in ("play", "step", "reset")]),
-                       self.buttons["graph"]])
-        self.widget = w.VBox([w.HBox([left, w.VBox([self._image, self._status])]),
-                              self._graph_out])
+                       self.buttons["graph"]],
+                      layout=w.Layout(min_width="310px", flex="0 0 310px"))
+        right = w.VBox([self._image, self._status], layout=w.Layout(flex="1 1 auto"))
+        self.widget = w.VBox([w.HBox([left, right]), self._graph_out])
 
     def _on_layer_sliders(self, change) -> None:
         hidden = [self.controls["neurons"].value] * self.controls["layers"].value
