@@ -10,7 +10,7 @@ PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_s
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs,digits]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 
