@@ -8,6 +8,7 @@ libraries.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,14 @@ def format_value(x, digits: int = 4) -> str:
     flat = ", ".join(f"{v:.3g}" for v in a.ravel()[:3])
     more = ", …" if a.size > 3 else ""
     return f"{a.shape} [{flat}{more}]"
+
+
+# "v2" + combining macron puts the bar on the "2" only; in HTML the whole name gets the bar
+_ADJOINT = re.compile("([^\\s·=+∂/]+)\u0304")
+
+
+def _cell_html(text: str) -> str:
+    return _ADJOINT.sub(r'<span style="text-decoration:overline">\1</span>', html.escape(text))
 
 
 # the colours and font of the graph pictures (autograd_nb.viz.svg), for reading side by side
@@ -62,7 +71,7 @@ class Table:
             fill = _HTML["highlight"] if i == self.highlight else _HTML["background"]
             cells = "".join(
                 f'<td style="{cell}background:{fill};color:{_HTML["text"]}'
-                f'{";font-weight:bold" if j == 0 else ""}">{html.escape(c)}</td>'
+                f'{";font-weight:bold" if j == 0 else ""}">{_cell_html(c)}</td>'
                 for j, c in enumerate(row)
             )
             body.append(f"<tr>{cells}</tr>")
