@@ -217,22 +217,43 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture
-def context(browser):
+def _new_context(browser, **options):
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000},
-                              service_workers="block")
+                              service_workers="block", **options)
     ctx.set_default_timeout(60_000)
-    # Only remote requests reach Python (to be aborted): a loopback request never waits for
-    # this process, which may be busy or asleep.
+    return ctx
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    """One context for the session, so JupyterLab's scripts load from its cache after the
+    first page. Only remote requests reach Python (to be aborted): a loopback request never
+    waits for this process, which may be busy or asleep."""
+    ctx = _new_context(browser)
     ctx.route(REMOTE, lambda route: route.abort())
     yield ctx
     ctx.close()
 
 
+def _only_files(route) -> None:
+    if route.request.url.startswith("file:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
 @pytest.fixture
-def page(context, request):
-    """A page whose console errors are in ``page.console_errors``; screenshot at the end."""
-    pg = context.new_page()
+def offline_context(browser):
+    """A context of its own with the network cut: offline, and every request but a
+    ``file:`` one aborted."""
+    ctx = _new_context(browser, offline=True)
+    ctx.route("**/*", _only_files)
+    yield ctx
+    ctx.close()
+
+
+def _open_page(ctx, request):
+    pg = ctx.new_page()
     pg.console_errors = []
     pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
     pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
@@ -243,6 +264,18 @@ def page(context, request):
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}{suffix}.png"))
     finally:
         pg.close()
+
+
+@pytest.fixture
+def page(context, request):
+    """A new page whose console errors are in ``page.console_errors``; screenshot at the end."""
+    yield from _open_page(context, request)
+
+
+@pytest.fixture
+def offline_page(offline_context, request):
+    """As ``page``, in ``offline_context``: no request leaves the machine."""
+    yield from _open_page(offline_context, request)
 
 
 # ---------------------------------------------------------------------------------- JupyterLab

@@ -1,7 +1,7 @@
 """The saved sweep (``player.save("sweep.html")``) plays from a ``file://`` path, network cut.
 
 No JupyterLab here: the player is built in this process and saved; chromium opens the file
-with the context offline and every network request aborted (and counted: there must be
+in a context that is offline, with every network request aborted (and counted: there must be
 none). Play must walk through the frames to the end with the table row and equation following,
 step back must work, and the console must stay free of errors.
 """
@@ -30,22 +30,14 @@ def _check_frame(page, frame, n: int) -> None:
     expect(page.locator("tr.agnb-current")).to_have_attribute("data-step", str(k))
 
 
-def _only_files(route) -> None:
-    if route.request.url.startswith("file:"):
-        route.continue_()
-    else:
-        route.abort()
-
-
-def test_saved_sweep_plays_offline(context, page, tmp_path):
+def test_saved_sweep_plays_offline(offline_page, tmp_path):
+    page = offline_page
     reference, grads, ids = expected_sweep()
     frames, n = reference.frames, len(reference.frames)
     path = reference.save(tmp_path / "sweep.html")
 
     requests: list[str] = []
     page.on("request", lambda r: r.url.startswith("file:") or requests.append(r.url))
-    context.set_offline(True)
-    context.route("**/*", _only_files)
     page.goto(path.as_uri())
     _check_frame(page, frames[0], n)
 
