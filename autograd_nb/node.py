@@ -11,7 +11,13 @@ from __future__ import annotations
 import itertools
 import weakref
 
-__all__ = ["Node", "leaf_node", "next_index", "inplace_epoch", "bump_epoch"]
+import numpy as np
+from numpy.lib.array_utils import byte_bounds
+
+__all__ = [
+    "Node", "leaf_node", "next_index", "inplace_epoch", "bump_epoch", "mark_changed",
+    "changed_since",
+]
 
 next_index = itertools.count().__next__
 
@@ -27,6 +33,40 @@ def inplace_epoch() -> int:
 def bump_epoch() -> int:
     _epoch[0] += 1
     return _epoch[0]
+
+
+# Memory written in place: id of the array that owns it -> {(first byte, end byte): epoch}.
+# A change made through any tensor sharing that memory (a view from t[i] or reshape, a
+# detach()) is found by comparing byte ranges, whichever tensor the graph saved.
+_changed: dict[int, dict] = {}
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def mark_changed(array: np.ndarray, epoch: int) -> None:
+    """Remember that the memory of ``array`` was written in place at ``epoch``."""
+    owner = _owner(array)
+    key = id(owner)
+    regions = _changed.get(key)
+    if regions is None:
+        regions = _changed[key] = {}
+        weakref.finalize(owner, _changed.pop, key, None)  # forget it with the memory
+    regions[byte_bounds(array)] = epoch
+
+
+def changed_since(array, epoch: int) -> bool:
+    """Whether memory of ``array`` was written in place after ``epoch``."""
+    if type(array) is not np.ndarray:
+        return False
+    regions = _changed.get(id(_owner(array)))
+    if not regions:
+        return False
+    lo, hi = byte_bounds(array)
+    return any(e > epoch and start < hi and lo < end for (start, end), e in regions.items())
 
 
 class Node:
