@@ -15,7 +15,7 @@ import numpy as np
 from . import grad_mode
 from .errors import AutogradError, InplaceError, ShapeError, describe
 from .grad_mode import HOOKS, RECORD, state
-from .node import Node, _epoch, bump_epoch, leaf_node
+from .node import Node, _epoch, bump_epoch, leaf_node, mark_changed
 from .primitives import arithmetic as ar
 from .primitives import elementwise as el
 from .primitives import reductions as rd
@@ -521,6 +521,7 @@ class Tensor:
                 f"the result must keep the tensor's shape and dtype, so write t = t {op} x instead"
             ) from err
         self._version = bump_epoch()
+        mark_changed(self.data, self._version)  # seen through views and detach() too
         node = self._node
         if node is not None and node.prim is not None:  # the value its rules read has changed
             node.changed = self._version
