@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import AutogradError, InplaceError, ReleasedGraphError, ShapeError
 from .grad_mode import set_grad_enabled, state
-from .node import Node, inplace_epoch
+from .node import Node, changed_since, inplace_epoch
 from .primitives.registry import unbroadcast
 from .tensor import Tensor
 
@@ -268,6 +268,21 @@ def _check_unchanged(node: Node) -> None:
                 f"use the wrong value; run backward() before changing it (e.g. before "
                 f"optimizer.step()), or compute a new tensor instead of modifying it"
             )
+    saved = node.args[: len(node.parents)]
+    for position, a in enumerate(saved):
+        if changed_since(a, node.epoch):
+            raise InplaceError(
+                f"backward through '{node.prim.name}': the memory of its input {position} "
+                f"(shape {a.shape}) was changed in place, through a tensor sharing it (a view "
+                f"such as t[i] or t.reshape(...), or t.detach()), after '{node.prim.name}' saved "
+                f"it; run backward() first, or copy before changing (t.detach().numpy().copy())"
+            )
+    if changed_since(node.value, node.epoch):
+        raise InplaceError(
+            f"backward through '{node.prim.name}': the memory of its output (shape "
+            f"{node.value.shape}) was changed in place through a tensor sharing it (a view or "
+            f"a detach()) after '{node.prim.name}' computed it; compute new tensors instead"
+        )
 
 
 def _check_finite_backward(prim, i: int, c) -> None:
