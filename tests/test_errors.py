@@ -163,6 +163,47 @@ def test_saved_output_changed_in_place_is_detected():
     assert w.grad is None
 
 
+def test_change_through_detach_is_detected():
+    w = leaf(np.ones(3))
+    loss = (w * w).sum()
+    d = w.detach()  # shares w's memory
+    d -= 0.1
+    with pytest.raises(ag.InplaceError, match=r"'mul'.*detach"):
+        loss.backward()
+    assert w.grad is None
+
+
+def test_change_through_a_view_is_detected():
+    w = leaf(np.ones((2, 3)))
+    loss = (ag.tanh(w) * w).sum()
+    with ag.no_grad():
+        row = w[0]  # a view of w's memory
+        row *= 2.0
+    with pytest.raises(ag.InplaceError, match="view"):
+        loss.backward()
+
+
+def test_change_of_a_computed_tensor_through_a_view_is_detected():
+    w = leaf(np.array([0.1, 0.2, 0.3]))
+    h = ag.exp(w)
+    flat = h.detach().reshape(3, 1)  # a view of exp's saved output
+    flat += 1.0
+    loss = h.sum()  # recorded after the change: only exp's own saved output is stale
+    with pytest.raises(ag.InplaceError, match="'exp'.*output"):
+        loss.backward()
+
+
+def test_change_of_disjoint_memory_is_not_an_error():
+    buffer = np.ones(6)
+    w = leaf(buffer[:3])  # w and u share one buffer but no element
+    u = ag.tensor(buffer[3:])
+    loss = (w * w).sum()
+    with ag.no_grad():
+        u += 1.0
+    loss.backward()
+    np.testing.assert_array_equal(w.grad.data, np.full(3, 2.0))
+
+
 def test_optimizer_step_after_backward_is_fine():
     w = leaf(np.ones(3))
     for _ in range(3):
