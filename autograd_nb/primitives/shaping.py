@@ -10,7 +10,7 @@ from .registry import defjvp, defvjp, primitive, unbroadcast
 
 __all__ = [
     "reshape", "transpose", "broadcast_to", "getitem", "scatter_add", "setitem",
-    "concatenate", "stack", "is_basic_index",
+    "concatenate", "stack", "is_basic_index", "astype",
 ]
 
 # ------------------------------------------------------------------------------------- reshape
@@ -69,6 +69,27 @@ def broadcast_to_jvp(t, ans, x, shape):
 
 defvjp(broadcast_to, broadcast_to_vjp)
 defjvp(broadcast_to, broadcast_to_jvp)
+
+# -------------------------------------------------------------------------------------- astype
+# A change of floating-point precision: the gradient goes back in the input's precision (the
+# sweep uses it to give a float32 leaf a float32 gradient when create_graph=True).
+
+
+@primitive("astype", elementwise=True)
+def astype(x, dtype):
+    return np.asarray(x).astype(dtype, copy=False)
+
+
+def astype_vjp(g, ans, x, dtype):
+    return astype(g, np.result_type(x))
+
+
+def astype_jvp(t, ans, x, dtype):
+    return astype(t, dtype)
+
+
+defvjp(astype, astype_vjp)
+defjvp(astype, astype_jvp)
 
 # ----------------------------------------------------------------------- getitem, scatter_add
 
