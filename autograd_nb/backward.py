@@ -21,6 +21,7 @@ from .errors import AutogradError, InplaceError, ReleasedGraphError, ShapeError
 from .grad_mode import set_grad_enabled, state
 from .node import Node, changed_since, inplace_epoch
 from .primitives.registry import unbroadcast
+from .primitives.shaping import astype
 from .tensor import Tensor
 
 __all__ = ["sweep", "SweepStep", "seed_for", "record_sweep"]
@@ -217,7 +218,7 @@ def _accumulate(node: Node, g, create_graph: bool, handed: set) -> None:
     tensor = node.tensor_ref()
     dtype = tensor.dtype if tensor is not None else g.dtype
     if create_graph:
-        g = g if g.dtype == dtype else g * np.ones((), dtype=dtype)
+        g = g if g.dtype == dtype else astype(g, dtype)  # recorded, so it stays differentiable
         node.grad = g if node.grad is None else node.grad + g
         return
     old = node.grad
