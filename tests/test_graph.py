@@ -403,6 +403,22 @@ def test_float32_end_to_end(rng):
     assert value.dtype == np.float32 and tangent.dtype == np.float32
 
 
+def test_float32_leaf_gets_float32_grad_from_a_float64_graph():
+    for create_graph in (False, True):
+        x = leaf(np.array([1.0, 2.0], dtype=np.float32))
+        y = (x * np.array([1.0, 3.0])) ** 2  # NumPy promotes to float64 here
+        assert y.dtype == np.float64
+        y.sum().backward(create_graph=create_graph)
+        assert x.grad.dtype == np.float32
+        np.testing.assert_allclose(x.grad.data, [2.0, 36.0])
+        if create_graph:  # the cast is recorded: the gradient can be differentiated again
+            g = x.grad
+            x.grad = None
+            g.sum().backward()
+            assert x.grad.dtype == np.float32
+            np.testing.assert_allclose(x.grad.data, [2.0, 18.0])
+
+
 def test_default_dtype_is_float64():
     assert ag.tensor([1, 2, 3]).dtype == np.float64
     assert ag.tensor(2).dtype == np.float64

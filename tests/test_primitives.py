@@ -231,6 +231,7 @@ CASES = [
     C("transpose", lambda x: x.transpose(1, 0, 2), N(2, 3, 4)),
     C("transpose", lambda x: x.transpose(-1, 0, 1), N(2, 3, 4)),
     C("transpose", lambda x: ag.transpose(x, (2, 0, 1)), N(2, 3, 4)),
+    C("astype", lambda x: sh.astype(x, x.dtype), N(2, 3), order2=True),
     C("broadcast_to", lambda x: ag.broadcast_to(x, (2, 3, 4)), N(3, 1), order2=True),
     C("broadcast_to", lambda x: ag.broadcast_to(x, (2, 3)), N()),
     C("broadcast_to", lambda x: ag.broadcast_to(x, (3, 4)), N(4)),
