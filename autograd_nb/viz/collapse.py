@@ -5,8 +5,8 @@ each taken only while the graph is still too big:
 
 1. chains: runs of three or more operations, each feeding only the next one (a loop of
    ``x = tanh(w * x)``), become one box "tanh ×N" or "N operations";
-2. unnamed one-number constants disappear as boxes (their value is written in the formula
-   of the operation that uses them, e.g. ``v7 = v6 · 0.5``, while it is still saved);
+2. unnamed constants that are one number (or whose value a backward pass released) disappear
+   as boxes (a saved number is written in the formula that uses it, e.g. ``v7 = v6 · 0.5``);
 3. the earliest part of the computation becomes one box, keeping the last operations before
    the output (and the inputs they alone use); drawn graphs stay acyclic because node ids
    follow the tape order.
@@ -36,9 +36,15 @@ class Collapsed:
     members: dict[int, tuple[int, ...]]
 
 
-def _ops_summary(nodes: list[GraphNode]) -> str:
+def _ops_of(node: GraphNode) -> tuple[str, ...]:
+    """The operations a box stands for, in tape order (a merged box keeps its members')."""
+    if "ops" in node.params:
+        return node.params["ops"]
+    return (node.op,) if node.kind == "op" else ()
+
+
+def _ops_summary(ops: list[str]) -> str:
     """``tanh ×300``, ``(mul → add → tanh) ×300`` for a repeated step, else the commonest ops."""
-    ops = [n.op for n in sorted(nodes, key=lambda n: n.id)]
     for period in range(1, 5):
         if len(ops) % period == 0 and len(ops) >= 2 * period and ops == ops[:period] * (
                 len(ops) // period):
@@ -83,9 +89,12 @@ def _rebuild(graph: Graph, group_of: dict[int, int], hidden: set[int],
             members = [graph.nodes[i] for i in groups[r]]
             ops = [m for m in members if m.kind == "op"]
             first = min(m.id for m in ops) if ops else members[0].id
-            label = f"{graph.nodes[first].label}…{old.label}"
-            summary = _ops_summary(ops) if ops else "inputs"
-            params = {"collapsed": sentences[r], "formula": f"= {summary}"}
+            # a box may swallow earlier boxes: keep only the outer names, "v1…v9"
+            label = f"{graph.nodes[first].label.split('…')[0]}…{old.label.split('…')[-1]}"
+            op_names = [op for m in members for op in _ops_of(m)]
+            summary = _ops_summary(op_names) if op_names else "inputs"
+            params = {"collapsed": sentences[r], "formula": f"= {summary}",
+                      "ops": tuple(op_names)}
             node = replace(old, id=new_id[r], kind="op", label=label, name=None,
                            op=summary, params=params,
                            inputs=tuple(inputs.get(new_id[r], ())))
@@ -169,15 +178,15 @@ def collapse(graph: Graph, max_nodes: int) -> Collapsed:
         hidden = {n.id for n in graph.nodes
                   if n.kind == "const" and not n.name and (n.value is None or n.value.size == 1)}
         if hidden:
-            notes.append(f"left out {len(hidden):,} unnamed one-number constants")
+            notes.append(f"left out {len(hidden):,} unnamed constants")
             graph = merge(graph, {}, hidden, {}, {})
 
     if len(graph) > max_nodes:
-        graph = _keep_last(graph, max_nodes, notes, merge)
+        graph = _keep_last(graph, max_nodes, notes, merge, members)
     return Collapsed(graph, tuple(notes), members)
 
 
-def _keep_last(graph: Graph, max_nodes: int, notes: list[str], merge) -> Graph:
+def _keep_last(graph: Graph, max_nodes: int, notes: list[str], merge, members) -> Graph:
     """Merge everything before a cut into one box; keep the operations after it (ids are in
     tape order, so nothing kept feeds the box) and the inputs only they use."""
     consumers: dict[int, list[int]] = {n.id: [] for n in graph.nodes}
@@ -200,7 +209,8 @@ def _keep_last(graph: Graph, max_nodes: int, notes: list[str], merge) -> Graph:
     if not early:
         return graph
     last = max(early)
-    notes.append(f"merged the first {len(early):,} nodes into one box; "
-                 f"the last {len(graph) - len(early):,} are drawn")
-    sentence = f"{len(early)} earlier nodes in one box"
+    count = sum(len(members[i]) for i in early)  # nodes of the full graph
+    notes.append(f"merged the first {count:,} nodes into one box, "
+                 f"to draw at most {max_nodes} boxes")
+    sentence = f"{count} earlier nodes in one box"
     return merge(graph, {i: last for i in early}, set(), {last: early}, {last: sentence})

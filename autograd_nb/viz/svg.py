@@ -164,10 +164,10 @@ def edge_text(graph: Graph, edge: GraphEdge) -> str | None:
 
 
 def _kind(node: GraphNode) -> str:
+    if node.is_output:  # the output stays green, even when it ends a merged box
+        return "output"
     if "collapsed" in node.params:
         return "collapsed"
-    if node.is_output:
-        return "output"
     return node.kind
 
 
