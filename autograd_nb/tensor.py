@@ -528,67 +528,87 @@ class Tensor:
 
     # ------------------------------------------------------------------ methods
     def sum(self, axis=None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all axes when ``None``); the gradient is spread back to every summed element."""
         return apply(rd.sum_, (self,), (axis, keepdims))
 
     def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis`` (all axes when ``None``)."""
         return apply(rd.mean, (self,), (axis, keepdims))
 
     def max(self, axis=None, keepdims: bool = False) -> Tensor:
+        """Largest element over ``axis``; the gradient goes to the maximal elements (split on ties)."""
         return apply(rd.amax, (self,), (axis, keepdims))
 
     def min(self, axis=None, keepdims: bool = False) -> Tensor:
+        """Smallest element over ``axis``; the gradient goes to the minimal elements."""
         return apply(rd.amin, (self,), (axis, keepdims))
 
     def exp(self) -> Tensor:
+        """eˣ elementwise; d/dx = eˣ."""
         return _unary(el.exp, self)
 
     def log(self) -> Tensor:
+        """Natural logarithm elementwise; d/dx = 1/x."""
         return _unary(el.log, self)
 
     def sqrt(self) -> Tensor:
+        """√x elementwise; d/dx = 1/(2√x)."""
         return _unary(el.sqrt, self)
 
     def sin(self) -> Tensor:
+        """sin x elementwise; d/dx = cos x."""
         return _unary(el.sin, self)
 
     def cos(self) -> Tensor:
+        """cos x elementwise; d/dx = -sin x."""
         return _unary(el.cos, self)
 
     def tanh(self) -> Tensor:
+        """tanh x elementwise; d/dx = 1 - tanh² x."""
         return _unary(el.tanh, self)
 
     def sigmoid(self) -> Tensor:
+        """σ(x) = 1/(1 + e⁻ˣ) elementwise; d/dx = σ(x)(1 - σ(x))."""
         return _unary(el.sigmoid, self)
 
     def relu(self) -> Tensor:
+        """max(x, 0) elementwise; d/dx = 1 where x > 0, else 0."""
         return _unary(el.relu, self)
 
     def abs(self) -> Tensor:
+        """Absolute value elementwise; d/dx = sign(x)."""
         return _unary(el.absolute, self)
 
     def clip(self, lo=None, hi=None) -> Tensor:
+        """Values limited to [lo, hi]; the gradient passes only inside the bounds."""
         return apply(el.clip, (self,), (lo, hi))
 
     def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x) / Σ exp(x) along ``axis`` (stable for large inputs)."""
         return apply(rd.softmax, (self,), (axis,))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
+        """x - logsumexp(x) along ``axis``: log-probabilities, stable for large inputs."""
         return apply(rd.log_softmax, (self,), (axis,))
 
     def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
+        """log Σ exp(x) over ``axis``, shifted by the maximum so it never overflows."""
         return apply(rd.logsumexp, (self,), (axis, keepdims))
 
     def reshape(self, *shape) -> Tensor:
+        """The same elements in a new shape (``t.reshape(2, 3)`` or ``t.reshape((2, 3))``)."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return apply(sh.reshape, (self,), (shape,))
 
     def transpose(self, *axes) -> Tensor:
+        """Axes permuted (reversed when none are given), as ``np.transpose``."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         return apply(sh.transpose, (self,), (axes or None,))
 
     def flatten(self) -> Tensor:
+        """The elements as one axis."""
         return self.reshape(-1)
 
     # --------------------------------------------------------------- NumPy protocol
