@@ -130,8 +130,9 @@ for record in tape2:
 ## 6. Big graphs stay readable
 
 A loop makes long graphs: 200 steps of `x = tanh(w·x + 0.1)` record 600 operations. `draw`
-collapses a chain of single steps into one violet box marked `×N` and **says what it
-collapsed** under the picture (`max_nodes` sets how many boxes are allowed).
+collapses a chain of single steps into one box marked `×N` (violet; green here, because the
+chain ends with the output) and **says what it collapsed** under the picture (`max_nodes`
+sets how many boxes are allowed).
 `picture.save("graph.svg")` or `picture.save("graph.png")` writes any picture to a file.
 """),
     ("code", CHECK + """
