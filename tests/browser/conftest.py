@@ -9,14 +9,21 @@ test run) never launches a server or a browser. When a browser test runs:
   ``POST /api/shutdown`` (kernels end cleanly), and any process it left behind is killed.
 - ``browser`` (session): ``/usr/bin/chromium`` (or ``$CHROMIUM``) driven by Playwright for Python
   with ``executable_path``; Playwright never downloads a browser. A missing chromium is a test
-  failure that names the install command, never a skip.
-- ``page``: a new context and page; every request that leaves the machine is aborted; a
-  screenshot is saved under ``test-artifacts/browser/`` when the test ends.
-- ``lab``: helpers to open a notebook, wait for the kernel, Run All and collect errors.
+  failure that names the install command, never a skip (and no server is started then). When
+  the session ends the browser is closed and the helper processes it forked away (its crash
+  handler) are reaped, so nothing is left behind.
+- ``page``: a new page in the session's context (which keeps JupyterLab's scripts cached);
+  every request that leaves the machine is aborted; console errors are collected in
+  ``page.console_errors``; a screenshot is saved under ``test-artifacts/browser/`` when the
+  test ends. ``offline_page``: the same in a context of its own that is offline and lets only
+  ``file:`` requests through.
+- ``lab``: helpers to open a notebook, wait for the kernel, Run All, save, read the errors and
+  outputs, take screenshots; the test's kernels are shut down when it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -55,13 +62,14 @@ LAB_SETTINGS = {
 }
 SERVER_START_TIMEOUT = 90.0
 RUN_TIMEOUT_MS = 120_000
+PR_SET_CHILD_SUBREAPER = 36
 
 
 def pytest_collection_modifyitems(config, items):
     """Every test in this folder is a browser test, marked or not."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
 
@@ -97,13 +105,31 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _command(pid: int) -> str:
+    """The process's name as the kernel keeps it (also for a zombie), e.g. ``chromium``."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 class LabServer:
@@ -208,13 +234,52 @@ def browser():
         pytest.fail("Playwright for Python is missing: pip install -e '.[dev]' "
                     "(never `playwright install`: the tests use Debian's chromium)",
                     pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROME_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    adopting = _adopt_orphans(True)
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROME_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if adopting:
+            _reap_adopted()
+            _adopt_orphans(False)
+
+
+def _adopt_orphans(on: bool) -> bool:
+    """Make this process the reaper of the processes its children leave behind (Linux).
+
+    Chromium's crash handler forks itself away from the browser; when the browser exits it
+    would become a zombie of PID 1, which on some machines (containers) never reaps it.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_adopted(timeout: float = 5.0) -> None:
+    """Wait for (and reap) the chromium processes adopted while the browser ran; kill late
+    ones. The browser itself is closed by then: these are its crash handler and helpers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        adopted = [pid for pid in _descendants(os.getpid())
+                   if _parent(pid) == os.getpid() and "chrom" in _command(pid)]
+        for pid in adopted:
+            if not _alive(pid) or time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+        if not adopted or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
 
 
 def _new_context(browser, **options):
@@ -322,9 +387,11 @@ class Lab:
         self.wait_idle()
 
     def errors(self) -> list[str]:
-        """Text of every error shown in an output: tracebacks and widgets that failed."""
+        """Text of every error shown in an output: tracebacks (JupyterLab draws them as
+        stderr) and widgets that failed to display."""
         found = self.page.locator(
-            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error'], "
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+            ":has-text('Traceback (most recent call last)'), "
             ".jp-OutputArea-output:has-text('Error displaying widget')").all_inner_texts()
         return [text.strip()[:2000] for text in found]
 
