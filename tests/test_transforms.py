@@ -216,6 +216,17 @@ def test_mixing_forward_and_reverse_mode_is_refused_not_silently_zero():
     assert (value.item(), tangent.item()) == (4.0, 4.0)
 
 
+def test_a_failing_function_leaves_no_transform_running():
+    def broken(x):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        ag.grad(broken)(1.0)
+    value, tangent = ag.jvp(ag.sin, (0.0,), (1.0,))  # not "inside a transform" any more
+    assert (float(value), float(tangent)) == (0.0, 1.0)
+    assert float(ag.grad(ag.sin)(0.0)) == 1.0
+
+
 # ----------------------------------------------------------------------------- gradcheck
 
 
