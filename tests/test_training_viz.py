@@ -101,8 +101,16 @@ def test_throttle_by_time_bounds_the_renders():
     assert plot._pending == 0
 
 
+def test_a_slow_drawing_is_drawn_less_often():
+    plot = LossPlot(min_interval=0, clock=FakeClock(0.1))  # every drawing "takes" 0.1 s
+    for step in range(100):
+        plot.update(step, 1.0)
+    assert plot._cost == pytest.approx(0.1)
+    assert 10 <= plot.renders <= 30  # waits 4 × 0.1 s between drawings, not 0
+
+
 def test_throttle_by_steps_and_the_final_draw():
-    plot = LossPlot(min_interval=0, every=10)
+    plot = LossPlot(min_interval=0, every=10, clock=FakeClock(0.0))  # drawing takes no time
     for step in range(95):
         plot.update(step, 1.0)
     assert plot.renders == 9

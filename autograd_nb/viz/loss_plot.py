@@ -105,8 +105,8 @@ class LossPlot:
     Parameters
     ----------
     logy : plot the loss panel on a log scale.
-    min_interval : seconds between redraws at least (the last values always get drawn by
-        ``finish()``, or when the cell ends).
+    min_interval : seconds between redraws at least, and at least four times what the last
+        redraw took (the last values always get drawn by ``finish()``, or when the cell ends).
     every : updates between redraws at least.
     title : text before the latest values in the title.
     show : display in the notebook cell (default: when running in a Jupyter kernel).
@@ -122,7 +122,7 @@ class LossPlot:
         self,
         *,
         logy: bool = False,
-        min_interval: float = 0.3,
+        min_interval: float = 0.25,
         every: int = 1,
         title: str = "",
         figsize: tuple[float, float] = (6.0, 3.2),
@@ -148,6 +148,7 @@ class LossPlot:
         self._lines: dict[str, object] = {}
         self._pending = 0
         self._last_render = -math.inf
+        self._cost = 0.0  # seconds the last drawing took
         self._handle = None
         self._handle_cell = None
         self._hooked = None
@@ -167,7 +168,10 @@ class LossPlot:
             self.steps.setdefault(name, []).append(int(step))
         self._pending += 1
         now = self._clock()
-        if self._pending >= self.every and now - self._last_render >= self.min_interval:
+        # Wait at least min_interval, and four times as long as the last drawing took, so
+        # drawing never takes more than a fifth of the training time.
+        wait = max(self.min_interval, 4 * self._cost)
+        if self._pending >= self.every and now - self._last_render >= wait:
             self.draw()
 
     __call__ = update
@@ -175,11 +179,13 @@ class LossPlot:
     def draw(self) -> None:
         """Redraw now, whatever the throttle says, and show the result in the cell."""
         self._pending = 0
-        self._last_render = self._clock()
+        start = self._clock()
         self._sync_artists()
         self.png = render_png(self._fig, self.dpi)
         self.renders += 1
         self._display()
+        self._last_render = self._clock()
+        self._cost = self._last_render - start
 
     def finish(self) -> None:
         """Draw the last values if the throttle held them back (call when training ends)."""
