@@ -256,6 +256,8 @@ CASES = [
     C("concatenate", lambda x, y: ag.concatenate([x, y]), N(2, 3), N(1, 3), order2=True),
     C("concatenate", lambda x, y, z: ag.concatenate([x, y, z], axis=-1), N(2, 3), N(2, 1),
       N(2, 2)),
+    C("concatenate", lambda x, y: ag.concatenate([x, y], axis=None), N(2, 2), N(3),
+      order2=True),
     C("stack", lambda x, y: ag.stack([x, y]), N(2, 3), N(2, 3), order2=True),
     C("stack", lambda x, y: ag.stack([x, y], axis=-1), N(2, 3), N(2, 3)),
     C("stack", lambda x, y, z: ag.stack([x, y, z], axis=1), N(2), N(2), N(2)),

@@ -206,11 +206,17 @@ def _slot(i, ans, arrays, axis):
 
 def concatenate_vjp(i, g, ans, *arrays_and_axis):
     *arrays, axis = arrays_and_axis
+    if axis is None:  # the inputs were flattened first
+        start = sum(np.size(a) for a in arrays[:i])
+        return g[start:start + np.size(arrays[i])].reshape(np.shape(arrays[i]))
     return g[_slot(i, ans, arrays, axis)]
 
 
 def concatenate_jvp(i, t, ans, *arrays_and_axis):
     *arrays, axis = arrays_and_axis
+    if axis is None:
+        start = sum(np.size(a) for a in arrays[:i])
+        return scatter_add(t.reshape(-1), ans.shape, (slice(start, start + np.size(t)),))
     return scatter_add(t, ans.shape, _slot(i, ans, arrays, axis))
 
 
