@@ -203,9 +203,8 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
         node.grad = g if isinstance(g, Tensor) else Tensor._wrap(_owned(g, g.dtype, handed), None)
     if not retain_graph:
         for node in done:
-            if not node.inspected:
+            if not node.inspected:  # inputs stay: drawings still name and show constants
                 node.args = None
-                node.inputs = None
     return found
 
 

@@ -155,7 +155,7 @@ def describe(*tensors: Tensor) -> Graph:
                 in_ids.append(keys[parent.index])
                 continue
             original = node.inputs[position] if node.inputs is not None else None
-            value = node.args[position] if node.args is not None else None
+            value = node.args[position] if node.args is not None else _values(original)
             ident = id(original) if original is not None else None
             if ident is not None and ident in constants:
                 in_ids.append(constants[ident])
