@@ -281,10 +281,21 @@ def test_playground_controls_rebuild_the_model():
     assert [m.weight.shape for m in linears] == [(2, 6), (6, 6), (6, 6), (6, 1)] or \
         [m.weight.shape for m in linears] == [(6, 2), (6, 6), (6, 6), (1, 6)]
 
-    model = pg.model
+    model, opt = pg.model, pg.opt
     pg.step(3)
-    pg.controls["lr"].value = 0.1  # the optimizer changes; the network stays
-    assert pg.model is model and pg.opt.lr == 0.1 and pg.iteration == 3
+    pg.controls["lr"].value = 0.1  # the learning rate changes; network and optimizer stay
+    assert pg.model is model and pg.opt is opt and pg.opt.lr == 0.1 and pg.iteration == 3
+    pg.controls["optimizer"].value = "momentum"  # a new optimizer for the same network
+    assert pg.model is model and isinstance(pg.opt, optim.SGD) and pg.opt.momentum == 0.9
+    assert pg.opt.lr == 0.1
+
+    pg.n_samples = 60
+    assert pg.controls["batch_size"].max == 30
+    pg.controls["layers"].value = 0  # no hidden layer: a straight boundary
+    assert pg.hidden == [] and len([m for m in pg.model.modules()
+                                    if isinstance(m, nn.Linear)]) == 1
+    pg.step(2)
+    model = pg.model
 
     old_X = pg.X_train
     pg.controls["dataset"].value = "circles"

@@ -201,6 +201,7 @@ class Playground(T.HasTraits):
     def _on_data(self, change) -> None:
         self._make_data()
         self._reset_model()
+        self.controls["batch_size"].max = len(self.X_train)
         self.render()
 
     def _on_shape(self, change) -> None:
@@ -208,7 +209,12 @@ class Playground(T.HasTraits):
         self.render()
 
     def _on_optimizer(self, change) -> None:
-        self._make_optimizer()
+        if change["name"] == "optimizer":
+            self._make_optimizer()
+        elif change["name"] == "lr":
+            self.opt.lr = self.lr  # keep the optimizer's running averages
+        else:
+            self.opt.weight_decay = self.l2
 
     # ---------------------------------------------------------------------------- pictures
     def _new_picture(self) -> None:
