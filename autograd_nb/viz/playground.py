@@ -242,8 +242,12 @@ class Playground(T.HasTraits):
         left.set_title(f"{self.dataset}: step {self.iteration}", fontsize=10)
         self._train_line.set_data(self.history_steps, self.history["loss"])
         self._test_line.set_data(self.history_steps, self.history["test_loss"])
-        right.relim()
-        right.autoscale_view()
+        if self.history_steps:
+            right.relim()
+            right.autoscale_view()
+        else:  # nothing trained yet: an empty panel with sensible limits, not ±0.05
+            right.set_xlim(0, 10)
+            right.set_ylim(0, 1.1 * max(self.loss, self.test_loss, 1e-3))
         right.set_title(f"train loss {self.loss:.3f} · test loss {self.test_loss:.3f}",
                         fontsize=10)
         return self._fig
