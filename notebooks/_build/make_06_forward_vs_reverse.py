@@ -12,6 +12,8 @@ a widget view holds model ids.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -598,6 +600,26 @@ def coalesce_streams(outputs: list) -> list:
     return joined
 
 
+def keep_shown_widgets(nb: nbformat.NotebookNode) -> None:
+    """Keep the saved state of the widgets the notebook shows (and the models they use):
+    players built only for their pictures would otherwise store every frame a second time."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
+    if not state:
+        return
+    models = state["state"]
+    todo = [out.data["application/vnd.jupyter.widget-view+json"]["model_id"]
+            for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+            if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    keep: set[str] = set()
+    while todo:
+        model = todo.pop()
+        if model in keep or model not in models:
+            continue
+        keep.add(model)
+        todo += re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(models[model]))
+    state["state"] = {k: v for k, v in models.items() if k in keep}
+
+
 def build() -> nbformat.NotebookNode:
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
@@ -620,5 +642,6 @@ if __name__ == "__main__":
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
+    keep_shown_widgets(nb)
     nbformat.write(nb, path)
     print("wrote", path)
