@@ -35,9 +35,11 @@ def bump_epoch() -> int:
     return _epoch[0]
 
 
-# Memory written in place: id of the array that owns it -> {(first byte, end byte): epoch}.
-# A change made through any tensor sharing that memory (a view from t[i] or reshape, a
-# detach()) is found by comparing byte ranges, whichever tensor the graph saved.
+# Memory written in place: id of the array that owns it -> {(first byte, end byte): epoch},
+# with the key ``None`` for the whole buffer (the common case, an optimizer's update, needs
+# no byte arithmetic). A change made through any tensor sharing that memory (a view from
+# t[i] or reshape, a detach()) is found by comparing byte ranges, whichever tensor the graph
+# saved.
 _changed: dict[int, dict] = {}
 
 
@@ -55,7 +57,7 @@ def mark_changed(array: np.ndarray, epoch: int) -> None:
     if regions is None:
         regions = _changed[key] = {}
         weakref.finalize(owner, _changed.pop, key, None)  # forget it with the memory
-    regions[byte_bounds(array)] = epoch
+    regions[None if array is owner else byte_bounds(array)] = epoch
 
 
 def changed_since(array, epoch: int) -> bool:
@@ -65,8 +67,14 @@ def changed_since(array, epoch: int) -> bool:
     regions = _changed.get(id(_owner(array)))
     if not regions:
         return False
+    whole = regions.get(None)
+    if whole is not None and whole > epoch:
+        return True
     lo, hi = byte_bounds(array)
-    return any(e > epoch and start < hi and lo < end for (start, end), e in regions.items())
+    return any(
+        e > epoch and bounds[0] < hi and lo < bounds[1]
+        for bounds, e in regions.items() if bounds is not None
+    )
 
 
 class Node:

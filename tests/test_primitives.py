@@ -26,6 +26,8 @@ import autograd_nb as ag
 from autograd_nb.primitives import REGISTRY
 from autograd_nb.primitives import losses as ls
 from autograd_nb.primitives import shaping as sh
+from autograd_nb.primitives.arithmetic import linear
+from autograd_nb.tensor import apply
 
 # ------------------------------------------------------------------------------ input makers
 
@@ -157,6 +159,9 @@ CASES = [
     C("matmul", lambda x, y: x @ y, N(3), N(2, 3, 4)),
     C("matmul", lambda x, y: x @ y, N(2, 2, 3), N(3)),
     C("matmul", lambda x, y: ag.dot(x, y), N(2, 3), N(3, 2)),
+    C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(3), N(4, 3), N(4), order2=True),
+    C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(5, 3), N(4, 3), N(4), order2=True),
+    C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(2, 5, 3), N(4, 3), N(4)),
     # ---- elementwise
     C("exp", ag.exp, N(), order2=True),
     C("exp", ag.exp, N(2, 3), order2=True),

@@ -9,7 +9,8 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..functions import relu, sigmoid, tanh
-from ..tensor import Tensor
+from ..primitives.arithmetic import linear
+from ..tensor import Tensor, apply
 from .module import Module
 
 __all__ = ["Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP", "as_rng"]
@@ -41,10 +42,7 @@ class Linear(Module):
         bound = 1.0 / math.sqrt(in_features)
         self.in_features = in_features
         self.out_features = out_features
-        # Stored column-major: W.T, the operand of x @ W.T, is then contiguous, and the
-        # gradient the sweep returns (the transpose of xᵀg) has the parameter's own layout,
-        # so the optimizer's update p -= lr·g runs over contiguous memory, not strided.
-        w = np.asfortranarray(rng.uniform(-bound, bound, (out_features, in_features)), dtype)
+        w = rng.uniform(-bound, bound, (out_features, in_features)).astype(dtype)
         self.weight = Tensor(w, requires_grad=True, name="weight")
         self.bias = None
         if bias:
@@ -60,8 +58,9 @@ class Linear(Module):
                 f"{x.shape} but its last axis must have {self.in_features} features; "
                 f"reshape the input or build the layer with in_features={x.shape[-1:]}"
             )
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        if self.bias is None:
+            return x @ self.weight.T
+        return apply(linear, (x, self.weight, self.bias))  # one fused node: x Wᵀ + b
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
