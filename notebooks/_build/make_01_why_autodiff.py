@@ -331,10 +331,6 @@ print("(f(2), f'(2)) =", ag.value_and_grad(f)(2.0))
 - `x.grad` after `backward()`, `tape.gradient(...)`, and `ag.grad(f)` are three ways to ask
   for the same numbers.
 
-Next, [2 · The graph and the tape](02_the_graph_and_the_tape.ipynb) draws this same tape as a
-graph: each value in its box, the local derivative on each arrow, and after `backward()` each
-gradient, read side by side with the tables.
-
 ## Exercises
 
 **1.** Let $d = a\cdot b + b\cdot c$ with $a = 2$, $b = -3$, $c = 10$. How many chains lead from
@@ -404,6 +400,12 @@ significant digits, and dividing by a tiny $2h$ magnifies what is left. For $h =
 rounding error, about $10^{-16}\cdot|f(x)| / 10^{-12}$, dominates. Automatic differentiation
 never subtracts nearly equal numbers this way, so it has no $h$ to tune.
 </details>
+
+---
+
+**Next:** [2 · The graph and the tape](02_the_graph_and_the_tape.ipynb) draws this same tape as
+a graph: each value in its box, the local derivative on each arrow, and after `backward()` each
+gradient, read side by side with the tables.
 """),
 ]
 

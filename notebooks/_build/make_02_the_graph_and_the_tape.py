@@ -22,7 +22,7 @@ CELLS: list[tuple[str, str]] = [
     ("md", r"""
 # 2 · The graph and the tape
 
-**What this notebook shows**
+**What this notebook teaches**
 
 - every operation run inside `with ag.Tape()` is written down, in order, on the **tape**
   (a Wengert list); the **graph** is that same list drawn as boxes and arrows;
@@ -32,6 +32,9 @@ CELLS: list[tuple[str, str]] = [
   the products of local derivatives along the paths to $d$, added up where paths meet;
 - the tables (forward primal trace, reverse adjoint trace) use the same names as the picture,
   so you can read them side by side.
+
+**What it assumes**: notebook 1: the chain rule on $d = (a + b)\cdot c$, the two chains of
+$d = (a + b)\cdot(a\cdot c)$, and the tape as a table. Here are the same examples, drawn.
 
 The pictures are drawn by `autograd_nb` itself (no Graphviz), the same way every run.
 """),
@@ -155,8 +158,83 @@ draw(y, max_nodes=30, title="200 steps of x = tanh(w·x + 0.1)")
 - The tape tables name everything as the picture does: the forward primal trace lists the
   boxes, the reverse adjoint trace lists the arrows in the order the sweep used them.
 
-Next, [3 · Watching the chain rule](03_watching_the_chain_rule.ipynb) plays that sweep step by
-step on these pictures.
+## Exercises
+
+**1.** Before running it, sketch the graph of $d = a\cdot b + b\cdot c$ with $a = 2$, $b = -3$,
+$c = 10$: how many records does the tape hold, how many arrows leave $b$, and what local
+derivative does each arrow carry? Which gradient does $b$ get after `backward()`? Then draw it.
+
+<details>
+<summary>Solution</summary>
+
+Three records: two products and a sum (`len(tape)` is 3). Two arrows leave $b$: into
+`v1 = a · b` carrying $\partial v1/\partial b = a = 2$, and into `v2 = b · c` carrying
+$\partial v2/\partial b = c = 10$. Both products enter the sum with local derivative 1, so
+$\partial d/\partial b = 1\cdot 2 + 1\cdot 10 = 12$: two paths, added.
+
+```python
+with ag.Tape() as tape:
+    a = ag.tensor(2.0, requires_grad=True, name="a")
+    b = ag.tensor(-3.0, requires_grad=True, name="b")
+    c = ag.tensor(10.0, requires_grad=True, name="c")
+    d = a * b + b * c
+    d.name = "d"
+d.backward()
+print(len(tape), b.grad)       # 3 tensor(12.)
+draw(d)
+```
+</details>
+
+**2.** Draw $d = (a + b)\cdot c + 3$ where `c = ag.tensor(10.0)` is created *without*
+`requires_grad=True`. How do `c` and `3` look in the picture? Do they get a gradient?
+
+<details>
+<summary>Solution</summary>
+
+Both are **constants**: grey dashed boxes, with no local derivative on their arrows and no
+`grad` line. Nothing asked for their gradient, so the sweep never computes it (`c.grad` stays
+`None`). The inputs $a$ and $b$ still get $\partial d/\partial a = \partial d/\partial b = c = 10$.
+
+```python
+a = ag.tensor(2.0, requires_grad=True, name="a")
+b = ag.tensor(-3.0, requires_grad=True, name="b")
+c = ag.tensor(10.0, name="c")
+d = (a + b) * c + 3
+d.name = "d"
+d.backward()
+print(a.grad, c.grad)          # tensor(10.) None
+draw(d)
+```
+</details>
+
+**3.** How many records does this tape hold, and what is $\partial y/\partial x$ at $x = 1.1$?
+Answer first, then check with `len(tape)` and `tape.gradient`.
+
+```python
+with ag.Tape() as tape:
+    x = ag.tensor(1.1, requires_grad=True, name="x")
+    y = x
+    for _ in range(4):
+        y = y * y
+```
+
+<details>
+<summary>Solution</summary>
+
+Four records, one per `y * y`: the loop runs on the tape as four multiplications, not as a
+loop. Each squares the previous value, so $y = x^{16}$ and
+$\partial y/\partial x = 16\,x^{15} \approx 66.836$. In the graph each product receives the
+*same* input twice (two arrows from one box), and its local derivatives add up: $2y$.
+
+```python
+len(tape), tape.gradient(y, [x])      # (4, [tensor(66.83597071)])
+```
+</details>
+
+---
+
+**Next:** [3 · Watching the chain rule](03_watching_the_chain_rule.ipynb) plays the reverse
+sweep step by step on these pictures.
 """),
 ]
 

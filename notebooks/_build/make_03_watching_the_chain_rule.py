@@ -22,7 +22,7 @@ CELLS: list[tuple[str, str]] = [
     ("md", r"""
 # 3 · Watching the chain rule
 
-**What this notebook shows**
+**What this notebook teaches**
 
 - the reverse sweep of the engine, step by step, on the graph it walks: which node it takes,
   which local derivative it multiplies by, and which running sum it adds the product to;
@@ -31,7 +31,8 @@ CELLS: list[tuple[str, str]] = [
 - a small neuron $\tanh(w\cdot x + b)$, first with numbers, then with vectors;
 - forward mode on the same graph: tangents carried from one input to the output.
 
-**What it assumes**: notebook 1 (the chain rule and the two chains).
+**What it assumes**: notebook 1 (the chain rule and the two chains) and notebook 2 (reading the
+graph: values in the boxes, local derivatives on the arrows, gradients after `backward()`).
 
 Every frame below is one step of the engine's *own* reverse sweep, recorded through its
 observer: nothing here re-implements backpropagation. Run the cells, then press ▶ (play) or
@@ -230,7 +231,87 @@ for k, name in enumerate("abc"):
 **Which to use?** Reverse mode costs one sweep per *output*, forward mode one pass per
 *input*. A loss has one output and many inputs (the weights), hence backpropagation. Forward
 mode wins for few inputs and many outputs, and needs no tape: it keeps nothing once a node is
-computed.
+computed. Notebook 6 counts these costs as the inputs and outputs grow.
+
+## Summary
+
+- The reverse sweep takes the nodes in reverse tape order; at each one it sends
+  *upstream gradient × local derivative* along every incoming edge, and adds it to that input's
+  running sum.
+- A node is passed on only once every chain through it has arrived: the sum over chains of
+  notebook 1, watched as it happens.
+- The players show the engine's own sweep; `.frames` holds the same steps as data, and
+  `.save("sweep.html")` writes them to a page that plays without Python.
+- Forward mode multiplies the same local derivatives in the other direction, one input
+  direction per pass.
+
+## Exercises
+
+**1.** The player of section 1, $d = (a + b)\cdot c$, has 9 steps: per operation one visit and
+one step per input, then one per leaf. How many steps does the player of section 2,
+$d = (a + b)\cdot(a\cdot c)$, have? Predict, then check with `len(player.frames)`.
+
+<details>
+<summary>Solution</summary>
+
+12: three operations ($h$, $i$, $d$), each with one visit and two inputs, make $3\cdot 3 = 9$
+steps, and the three leaves $a$, $b$, $c$ add one step each. $a$ receives two edge steps
+(one per chain) but still only one leaf step, once its sum is complete.
+
+```python
+len(player.frames)                           # 12
+[frame.kind for frame in player.frames]      # 'visit', 'edge', 'edge', ... 'leaf' ×3
+```
+</details>
+
+**2.** In the neuron of section 3, set the bias to $b = 6$, so that $n = 0$. Predict
+$\partial o/\partial w_1$, $\partial o/\partial w_2$ and $\partial o/\partial b$, then check them
+by playing the sweep. What changes if you replace `ag.tanh` by `ag.relu` and set $b = 0$?
+
+<details>
+<summary>Solution</summary>
+
+$\tanh'(0) = 1 - \tanh(0)^2 = 1$, so the gradient reaches $n$ undiminished:
+$\partial o/\partial w_1 = x_1 = 2$, $\partial o/\partial w_2 = x_2 = 0$,
+$\partial o/\partial b = 1$.
+
+With `relu` and $b = 0$, $n = -6 < 0$: the local derivative of ReLU there is 0, so every chain
+is multiplied by 0 and all three gradients are 0. The player shows only zeros flowing back
+past the ReLU: a "dead" neuron, which gradient descent cannot move.
+
+```python
+bias = ag.tensor(6.0, requires_grad=True, name="b")
+o = ag.tanh(x1 * w1 + x2 * w2 + bias)
+viz.BackwardPlayer(o)
+
+bias = ag.tensor(0.0, requires_grad=True, name="b")
+o = ag.relu(x1 * w1 + x2 * w2 + bias)
+viz.BackwardPlayer(o)
+```
+</details>
+
+**3.** Which tangent $(da, db, dc)$ makes *one* forward pass through `two_chains` give
+$\partial d/\partial a + \partial d/\partial b$? Check with `ag.jvp` and watch it with
+`viz.ForwardPlayer`.
+
+<details>
+<summary>Solution</summary>
+
+$(1, 1, 0)$: a forward pass is linear in its tangent, so it gives
+$\partial d/\partial a\cdot 1 + \partial d/\partial b\cdot 1 + \partial d/\partial c\cdot 0
+= 10 + 20 = 30$: the derivative along the direction "move $a$ and $b$ together".
+
+```python
+_, tangent = ag.jvp(two_chains, (a, b, c), (1.0, 1.0, 0.0))
+tangent                                      # tensor(30.)
+viz.ForwardPlayer(two_chains, (a, b, c), (1.0, 1.0, 0.0))
+```
+</details>
+
+---
+
+**Next:** [4 · Gradient descent, watched](04_gradient_descent.ipynb) uses these gradients: a
+small step against the gradient, repeated, and the path it takes down a surface.
 """),
 ]
 
