@@ -36,7 +36,17 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
+        if not self.__dict__.get("_labelled"):
+            self.label_parameters()
         return self.forward(*args, **kwargs)
+
+    def label_parameters(self) -> None:
+        """Name every parameter by its dotted path (``layers.0.weight``), the label that
+        drawings and tape tables show; done at the first call of the outermost module."""
+        for name, p in self.named_parameters():
+            p.name = name
+        for _, module in self.named_modules():
+            module.__dict__["_labelled"] = True
 
     # ------------------------------------------------------------------------- the tree
     def _named_members(self) -> Iterator[tuple[str, object]]:
@@ -45,7 +55,7 @@ class Module:
         Subclasses that hold their children differently (``Sequential``) override this.
         """
         for name, value in vars(self).items():
-            if name != "training":
+            if name not in ("training", "_labelled"):
                 yield name, value
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
