@@ -230,8 +230,8 @@ for k, name in enumerate("abc"):
     ("md", r"""
 **Which to use?** Reverse mode costs one sweep per *output*, forward mode one pass per
 *input*. A loss has one output and many inputs (the weights), hence backpropagation. Forward
-mode wins for few inputs and many outputs, and needs no tape: it keeps nothing once a node is
-computed. Notebook 6 counts these costs as the inputs and outputs grow.
+mode wins for few inputs and many outputs, and needs no tape: nothing has to be kept for a
+later sweep. Notebook 6 counts these costs as the inputs and outputs grow.
 
 ## Summary
 

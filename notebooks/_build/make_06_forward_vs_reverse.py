@@ -374,8 +374,9 @@ reverse mode a thousand sweeps; with a thousand inputs and one output it is the 
 round. Where $n = m$ they tie. Each pass or sweep here is 3 derivative steps, so the work is
 $3n$ steps forward and $3m$ backward: **forward mode costs in proportion to the number of
 inputs, reverse mode to the number of outputs.** (Reverse mode also records $f$ once, the
-`recorded` column, and keeps those values in memory until the sweeps are done; forward mode
-keeps nothing.)
+`recorded` column, and must keep the values its sweeps will need until they are done. Forward
+mode records nothing: each operation needs only its inputs' values and tangents, at the moment
+it runs.)
 
 Clocks say the same, though not to the step. The timings below change from run to run and from
 machine to machine, which is why the table above counts instead: compare the two columns of one
@@ -489,9 +490,9 @@ ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
 plt.show()
 """),
     ("md", r"""
-Forward mode also wins when memory is short (it keeps no tape: each tangent is dropped once the
-operations that use it have run), and it is the natural way to ask for one directional
-derivative $J v$ without building $J$.
+Forward mode also needs no tape: nothing has to be kept for a later sweep, which matters when
+memory is short. And it is the natural way to ask for one directional derivative $J v$ without
+building $J$.
 
 ## Summary
 
@@ -500,7 +501,7 @@ derivative $J v$ without building $J$.
 | one pass gives | $J\,v$: a column for $v = e_j$ | $u^\top J$: a row for $u = e_i$ |
 | direction | inputs → outputs, with the values | outputs → inputs, after the values |
 | whole Jacobian | $n$ passes | $m$ sweeps (plus one recording) |
-| memory | nothing kept | the tape's values, until the sweep |
+| memory | no tape: nothing kept for later | the tape: the values the sweep will need |
 | wins when | few inputs, many outputs | few outputs, many inputs: a loss |
 
 Both multiply the same local derivatives; they differ only in the order, and the order decides
