@@ -70,6 +70,7 @@ J = \begin{pmatrix}
 = \begin{pmatrix} x_2 & x_1 & \cos x_3 \\ e^{x_3} & 0 & x_1 e^{x_3} \end{pmatrix}.$$
 
 At $x = (1, 2, 0.5)$ that is $\begin{pmatrix} 2 & 1 & 0.8776 \\ 1.6487 & 0 & 1.6487\end{pmatrix}$.
+(In the code, Python counts from 0: `x[0]` is $x_1$.)
 
 **Forward mode** pushes a direction $v$ in the *input* space through $f$ and returns
 $J\,v$: how the outputs move when the inputs move along $v$. With $v = e_1 = (1, 0, 0)$ that is
