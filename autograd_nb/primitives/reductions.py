@@ -107,9 +107,12 @@ defjvp(amin, amax_jvp)
 
 @primitive("logsumexp")
 def logsumexp(x, axis, keepdims):
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    x = np.asarray(x)
+    m = x.max(axis=axis, keepdims=True)
+    if not np.isfinite(m).all():  # an axis of all -inf (or an inf): shift by 0 there instead
+        m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+    out += m
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
@@ -131,8 +134,10 @@ defjvp(logsumexp, logsumexp_jvp)
 
 @primitive("softmax")
 def softmax(x, axis):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    x = np.asarray(x)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 def softmax_vjp(g, ans, x, axis):  # J = diag(s) - s sᵀ
