@@ -334,7 +334,6 @@ class Playground(T.HasTraits):
         self._image = w.Image(format="png", layout=w.Layout(width="680px", max_width="100%"))
         self._status = w.HTML()
         self._status.add_class("agnb-playground-status")  # browser tests read the step here
-        self._status.add_class("agnb-playground-status")  # step and losses: a hook for pages
         self._graph_out = w.Output()
         # The controls keep their width; the picture takes what is left.
         left = w.VBox([*self.controls.values(),
