@@ -10,11 +10,7 @@ how pictures or tables look.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from common import write
 
 CHECK = "# NBVAL_CHECK_OUTPUT\n"
 
@@ -239,23 +235,5 @@ sweep step by step on these pictures.
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, source in CELLS:
-        text = source.strip("\n")
-        nb.cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
-    for n, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{n:02d}"
-    return nb
-
-
 if __name__ == "__main__":
-    path = Path(__file__).resolve().parents[1] / "02_the_graph_and_the_tape.ipynb"
-    nb = build()
-    NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    nbformat.write(nb, path)
-    print("wrote", path)
+    write(CELLS, "02_the_graph_and_the_tape.ipynb")

@@ -9,11 +9,7 @@ Cells that display a player start with ``# NBVAL_IGNORE_OUTPUT``: a widget view 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from common import write
 
 CHECK = "# NBVAL_CHECK_OUTPUT\n"
 IGNORE = "# NBVAL_IGNORE_OUTPUT\n"
@@ -316,24 +312,5 @@ small step against the gradient, repeated, and the path it takes down a surface.
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, source in CELLS:
-        text = source.strip("\n")
-        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        nb.cells.append(cell)
-    for n, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{n:02d}"
-    return nb
-
-
 if __name__ == "__main__":
-    path = Path(__file__).resolve().parents[1] / "03_watching_the_chain_rule.ipynb"
-    nb = build()
-    NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    nbformat.write(nb, path)
-    print("wrote", path)
+    write(CELLS, "03_watching_the_chain_rule.ipynb")

@@ -12,13 +12,7 @@ a widget view holds model ids.
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from common import write
 
 CHECK = "# NBVAL_CHECK_OUTPUT\n"
 IGNORE = "# NBVAL_IGNORE_OUTPUT\n"
@@ -589,61 +583,5 @@ jacobian_forward_counted(g, x)[2], jacobian_reverse_counted(g, x)[3]    # (900, 
 ]
 
 
-def coalesce_streams(outputs: list) -> list:
-    """Join consecutive pieces of the same stream, as a notebook front end shows them, so
-    that the committed outputs do not depend on how the kernel happened to flush its prints."""
-    joined: list = []
-    for out in outputs:
-        if (out.output_type == "stream" and joined and joined[-1].output_type == "stream"
-                and joined[-1].name == out.name):
-            joined[-1].text += out.text
-        else:
-            joined.append(out)
-    return joined
-
-
-def keep_shown_widgets(nb: nbformat.NotebookNode) -> None:
-    """Keep the saved state of the widgets the notebook shows (and the models they use):
-    players built only for their pictures would otherwise store every frame a second time."""
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
-    if not state:
-        return
-    models = state["state"]
-    todo = [out.data["application/vnd.jupyter.widget-view+json"]["model_id"]
-            for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
-            if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
-    keep: set[str] = set()
-    while todo:
-        model = todo.pop()
-        if model in keep or model not in models:
-            continue
-        keep.add(model)
-        todo += re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(models[model]))
-    state["state"] = {k: v for k, v in models.items() if k in keep}
-
-
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, source in CELLS:
-        text = source.strip("\n")
-        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        nb.cells.append(cell)
-    for n, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{n:02d}"
-    return nb
-
-
 if __name__ == "__main__":
-    path = Path(__file__).resolve().parents[1] / "06_forward_vs_reverse.ipynb"
-    nb = build()
-    NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = coalesce_streams(cell.outputs)
-    keep_shown_widgets(nb)
-    nbformat.write(nb, path)
-    print("wrote", path)
+    write(CELLS, "06_forward_vs_reverse.ipynb")
