@@ -88,7 +88,6 @@ def test_train_test_split():
 
 
 def test_load_digits():
-    pytest.importorskip("sklearn", reason="the digits extra: pip install 'autograd_nb[digits]'")
     X, y = data.load_digits()
     assert X.shape == (1797, 64) and X.dtype == np.float64
     assert y.shape == (1797,) and y.dtype == np.int64

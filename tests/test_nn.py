@@ -273,7 +273,6 @@ def test_mlp_learns_the_moons():
 
 
 def test_mlp_learns_the_digits():
-    pytest.importorskip("sklearn", reason="the digits extra: pip install 'autograd_nb[digits]'")
     X, y = data.load_digits()
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_size=0.25, seed=0)
     model = nn.MLP(64, [64], 10, rng=0)

@@ -143,22 +143,3 @@ def test_zero_grad_and_errors(rng):
         optim.Adam([])
     with pytest.raises(ValueError, match="betas"):
         optim.Adam(model.parameters(), betas=(1.0, 0.9))
-
-
-@pytest.mark.parametrize("name, kwargs", [
-    ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
-    ("Adam", {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-7, "weight_decay": 0.01}),
-])
-def test_same_updates_as_pytorch(rng, name, kwargs):
-    torch = pytest.importorskip("torch")
-    w0 = rng.standard_normal(2)
-    w = ag.tensor(w0.copy(), requires_grad=True)
-    got = run(getattr(optim, name)([w], **kwargs), w, steps=5)
-    tw = torch.tensor(w0.copy(), requires_grad=True)
-    topt = getattr(torch.optim, name)([tw], **kwargs)
-    ta = torch.tensor(A)
-    for step in range(5):
-        topt.zero_grad()
-        (0.5 * ((ta @ tw) ** 2).sum() + tw.sum()).backward()
-        topt.step()
-        np.testing.assert_allclose(got[step], tw.detach().numpy(), rtol=1e-12)
