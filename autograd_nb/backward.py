@@ -231,8 +231,8 @@ def _accumulate(node: Node, g, create_graph: bool, handed: set) -> None:
 def _owned(g, dtype, handed: set) -> np.ndarray:
     """``g`` as a writable ndarray of ``dtype`` that no other ``.grad`` nor the caller's seed
     shares (rules may return scalars, views, or one array for two inputs, as ``add`` does)."""
-    if (type(g) is not np.ndarray or g.dtype != dtype or not g.flags.writeable
-            or g.base is not None or id(g) in handed):
+    if (type(g) is not np.ndarray or g.base is not None or g.dtype != dtype
+            or id(g) in handed or not g.flags.writeable):
         g = np.array(g, dtype=dtype)
     handed.add(id(g))
     return g

@@ -123,7 +123,9 @@ def unbroadcast(g, shape: tuple):
     """
     extra = g.ndim - len(shape)
     if extra > 0:
-        g = g.sum(axis=tuple(range(extra)))
+        g = g.sum(axis=0 if extra == 1 else tuple(range(extra)))
+        if g.shape == shape:  # the usual case: a bias added to every row
+            return g
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     if stretched:
         g = g.sum(axis=stretched, keepdims=True)
