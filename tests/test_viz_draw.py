@@ -201,3 +201,17 @@ def test_import_autograd_nb_loads_no_pictures():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_viz_names_stay_functions_after_their_module_loads():
+    """``viz.draw`` is the function at every use, not the module ``viz/draw.py`` it lives in."""
+    import subprocess
+    import sys
+
+    code = (
+        "import autograd_nb as ag\nfrom autograd_nb import viz\n"
+        "x = ag.tensor(1.0, requires_grad=True)\ny = x * 2\n"
+        "viz.draw(y); viz.draw(y); viz.descent\n"
+        "assert callable(viz.draw) and callable(viz.descent) and callable(viz.LossPlot)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
