@@ -192,7 +192,29 @@ def _hide_test_markers(app, doctree) -> None:
             block.children = [nodes.Text(rest)]
 
 
+def _write_players(app) -> None:
+    """Save the sweep player of the seed's two-chain example into the built site, so the tour
+    can embed the same offline page that ``BackwardPlayer.save`` writes, playing in the page."""
+    if app.builder.format != "html":
+        return
+    import autograd_nb as ag
+    from autograd_nb import viz
+
+    a, b, c = (ag.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"),
+                                                                    (10.0, "c")))
+    h = a + b
+    h.name = "h"
+    i = a * c
+    i.name = "i"
+    d = h * i
+    d.name = "d"
+    out = Path(app.outdir) / "_players"
+    out.mkdir(parents=True, exist_ok=True)
+    viz.BackwardPlayer(d).save(out / "sweep_two_chains.html")
+
+
 def setup(app):
+    app.connect("builder-inited", _write_players)
     app.add_directive("api-module", ApiModule)
     app.add_directive("api", Api)
     app.connect("autodoc-process-docstring", _plain_bars)

@@ -115,3 +115,12 @@ def test_examples_on_the_pages(page):
     )
     assert tried > 0
     assert failures == 0, f"{failures} example(s) in docs/{page} give other output (see above)"
+
+
+@pytest.mark.slow
+def test_the_tour_embeds_the_offline_sweep_player(built_html):
+    page = built_html / "_players" / "sweep_two_chains.html"
+    assert page.is_file(), "the docs build did not save the sweep player"
+    text = page.read_text(encoding="utf-8")
+    assert "http" not in text and "<script" in text
+    assert 'src="_players/sweep_two_chains.html"' in (built_html / "tour.html").read_text()
