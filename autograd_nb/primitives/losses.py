@@ -97,11 +97,12 @@ def _onehot(z, target):
 
 
 def cross_entropy_vjp_z(g, ans, z, target):  # (softmax(z) - onehot) / N
-    p = softmax(z, -1)
-    if isinstance(p, np.ndarray):  # a plain backward: take the one-hot off in place, no copies
+    if isinstance(z, np.ndarray):  # a plain backward: take the one-hot off in place, no copies
+        p = softmax.forward(z, -1)
         p[_picked(z, target)] -= 1
-        return p * (g / len(target))
-    return g * (p - _onehot(z, target)) / len(target)
+        p *= g / len(target)
+        return p
+    return g * (softmax(z, -1) - _onehot(z, target)) / len(target)
 
 
 def cross_entropy_jvp_z(t, ans, z, target):
