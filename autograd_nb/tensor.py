@@ -8,13 +8,11 @@ forward pass does; gradients come from the reverse sweep in ``backward.py``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from numbers import Number
 
 import numpy as np
 
-from . import grad_mode
 from .errors import AutogradError, InplaceError, ShapeError, describe
-from .grad_mode import HOOKS, RECORD, state
+from .grad_mode import HOOKS, state
 from .node import Node, _epoch, bump_epoch, leaf_node, mark_changed
 from .primitives import arithmetic as ar
 from .primitives import elementwise as el
@@ -25,7 +23,6 @@ from .primitives.registry import Primitive, _engine
 __all__ = ["Tensor", "tensor", "apply", "as_tensor", "zeros", "ones", "zeros_like", "ones_like"]
 
 _ndarray = np.ndarray
-_scalar_types = (int, float, bool, np.number, np.bool_)
 
 
 def _constant(x):
@@ -689,4 +686,3 @@ def ones_like(t, requires_grad: bool = False) -> Tensor:
 
 _engine.Tensor = Tensor
 _engine.apply = staticmethod(apply)
-del grad_mode, Number, RECORD
