@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ContextDecorator, contextmanager
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly"]
 
@@ -40,16 +40,26 @@ def is_grad_enabled() -> bool:
     return state.grad_enabled
 
 
-@contextmanager
-def set_grad_enabled(enabled: bool) -> Iterator[None]:
-    """Turn gradient recording on or off inside the block (this thread only)."""
-    previous = state.grad_enabled
-    state.grad_enabled = bool(enabled)
-    state.refresh()
-    try:
-        yield
-    finally:
-        state.grad_enabled = previous
+class set_grad_enabled(ContextDecorator):
+    """Turn gradient recording on or off inside the block (this thread only); also a decorator.
+
+    A class rather than a generator: optimizers enter it every step, and this is cheaper.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = bool(enabled)
+        self.previous = True
+
+    def _recreate_cm(self) -> set_grad_enabled:  # each decorated call gets its own
+        return type(self)(self.enabled)
+
+    def __enter__(self) -> None:
+        self.previous = state.grad_enabled
+        state.grad_enabled = self.enabled
+        state.refresh()
+
+    def __exit__(self, *exc) -> None:
+        state.grad_enabled = self.previous
         state.refresh()
 
 

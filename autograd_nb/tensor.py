@@ -203,8 +203,6 @@ class Tensor:
         be left out only when the tensor has one element. ``retain_graph`` keeps the saved
         values for another sweep; ``create_graph`` records the sweep for higher derivatives.
         """
-        from .backward import seed_for, sweep
-
         if self._node is None:
             raise AutogradError(
                 f"backward(): this tensor (shape {self.shape}) does not require grad: no input "
@@ -328,9 +326,12 @@ class Tensor:
         """
         if self._needs_graph(other):
             self._rebind(lambda: _binary(prim, self, other), f"{prim.name} in place")
-        else:
-            other_data = _plain(other)
-            self._modify(prim.name, lambda: ufunc(self.data, other_data, out=self.data))
+            return self
+        try:  # the optimizers' path: no closures, it runs for every parameter at every step
+            ufunc(self.data, _plain(other), out=self.data)
+        except (ValueError, TypeError) as err:
+            raise self._inplace_error(prim.name, err) from err
+        self._changed()
         return self
 
     def _rebind(self, compute, what: str) -> None:
@@ -353,11 +354,19 @@ class Tensor:
     def _modify(self, op: str, change) -> None:
         try:
             change()
-        except (ValueError, TypeError) as err:  # NumPy's subclasses take other arguments
-            raise (ValueError if isinstance(err, ValueError) else TypeError)(
-                f"{op} in place on a tensor of shape {self.shape} and dtype {self.dtype}: {err}; "
-                f"the result must keep the tensor's shape and dtype, so write t = t {op} x instead"
-            ) from err
+        except (ValueError, TypeError) as err:
+            raise self._inplace_error(op, err) from err
+        self._changed()
+
+    def _inplace_error(self, op: str, err: Exception) -> Exception:
+        # NumPy's own subclasses of these errors take other arguments: raise the base class
+        return (ValueError if isinstance(err, ValueError) else TypeError)(
+            f"{op} in place on a tensor of shape {self.shape} and dtype {self.dtype}: {err}; "
+            f"the result must keep the tensor's shape and dtype, so write t = t {op} x instead"
+        )
+
+    def _changed(self) -> None:
+        """Mark the array as changed in place, so graphs that saved it refuse to sweep."""
         self._version = bump_epoch()
         mark_changed(self.data, self._version)  # seen through views and detach() too
         node = self._node
@@ -526,5 +535,9 @@ def ones_like(t, requires_grad: bool = False) -> Tensor:
 
 
 _apply_module.Tensor = Tensor
+# The sweep needs Tensor, so it is imported once Tensor exists (not inside backward(): that
+# import statement would run at every call).
+from .backward import seed_for, sweep  # noqa: E402
+
 _engine.Tensor = Tensor
 _engine.apply = staticmethod(apply)
