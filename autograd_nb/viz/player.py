@@ -68,7 +68,8 @@ class SweepPlayer(widgets.VBox):
                                        layout=widgets.Layout(width="40px"))
         self._graph = widgets.HTML(layout=widgets.Layout(flex="1 1 480px", max_width="900px"))
         self._equation = widgets.HTML()
-        self._table = widgets.HTML()
+        # a wide trace scrolls sideways inside its panel instead of being cut off at the edge
+        self._table = widgets.HTML(layout=widgets.Layout(overflow_x="auto", max_width="100%"))
         self._detail = widgets.HTML()
         widgets.link((self._play, "value"), (self._slider, "value"))
         widgets.link((self._speed, "value"), (self._play, "interval"))
@@ -81,7 +82,8 @@ class SweepPlayer(widgets.VBox):
         values = widgets.Accordion(children=[self._detail], titles=("values",),
                                    selected_index=None)
         side = widgets.VBox([self._equation, self._table, values],
-                            layout=widgets.Layout(min_width="340px", flex="1 1 340px"))
+                            layout=widgets.Layout(min_width="340px", flex="1 1 340px",
+                                                  overflow_x="auto"))
         body = widgets.HBox([self._graph, side], layout=widgets.Layout(flex_flow="row wrap"))
         style = widgets.HTML(f"<style>{STYLE}</style>")
         super().__init__([style, controls, body])
