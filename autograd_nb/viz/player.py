@@ -69,7 +69,7 @@ class SweepPlayer(widgets.VBox):
         self._graph = widgets.HTML(layout=widgets.Layout(flex="1 1 480px", max_width="900px"))
         self._equation = widgets.HTML()
         # a wide trace scrolls sideways inside its panel instead of being cut off at the edge
-        self._table = widgets.HTML(layout=widgets.Layout(overflow_x="auto", max_width="100%"))
+        self._table = widgets.HTML(layout=widgets.Layout(overflow="auto hidden", max_width="100%"))
         self._detail = widgets.HTML()
         widgets.link((self._play, "value"), (self._slider, "value"))
         widgets.link((self._speed, "value"), (self._play, "interval"))
@@ -83,7 +83,7 @@ class SweepPlayer(widgets.VBox):
                                    selected_index=None)
         side = widgets.VBox([self._equation, self._table, values],
                             layout=widgets.Layout(min_width="340px", flex="1 1 340px",
-                                                  overflow_x="auto"))
+                                                  overflow="auto hidden"))
         body = widgets.HBox([self._graph, side], layout=widgets.Layout(flex_flow="row wrap"))
         style = widgets.HTML(f"<style>{STYLE}</style>")
         super().__init__([style, controls, body])
