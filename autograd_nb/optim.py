@@ -93,7 +93,7 @@ class SGD(Optimizer):
                 velocity *= self.momentum
                 velocity += g
             g = velocity
-        p -= self.lr * g
+        _subtract(p, self.lr * g)
 
 
 class Adam(Optimizer):
@@ -134,4 +134,13 @@ class Adam(Optimizer):
         denom = np.sqrt(v)
         denom *= 1 / math.sqrt(1 - b2**t)
         denom += self.eps
-        p -= (self.lr / (1 - b1**t)) * m / denom
+        step = m / denom
+        step *= self.lr / (1 - b1**t)
+        _subtract(p, step)
+
+
+def _subtract(p: Tensor, delta: np.ndarray) -> None:
+    """p ← p − delta in p's own array, recorded as an in-place change (so a graph that saved
+    the old value refuses to sweep): ``p -= delta`` without the operator's checks."""
+    np.subtract(p.data, delta, out=p.data)
+    p._changed()

@@ -225,6 +225,15 @@ def test_cross_entropy_closed_form_including_extreme_logits():
     np.testing.assert_allclose(z.grad.data, (softmax - onehot) / 4, atol=1e-15)
 
 
+def test_cross_entropy_with_masked_logits():
+    z = ag.tensor([[0.0, -np.inf, 0.0], [2.0, 1.0, -np.inf]], dtype=np.float32, requires_grad=True)
+    loss = nn.cross_entropy(z, np.array([0, 1]))
+    loss.backward()
+    expected = (np.log(2) + np.log1p(np.e)) / 2  # -log ½ and -log(e¹ / (e² + e¹))
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-6)
+    assert loss.dtype == np.float32 and z.grad.data[0, 1] == 0 and z.grad.data[1, 2] == 0
+
+
 def test_cross_entropy_matches_log_softmax_composition(rng):
     z = rng.standard_normal((6, 4))
     t = rng.integers(0, 4, 6)
@@ -257,6 +266,11 @@ def test_loss_input_errors(rng):
         nn.cross_entropy(rng.standard_normal(4), np.zeros(4, dtype=int))
     with pytest.raises(IndexError, match=r"class indices must lie in \[0, 3\)"):
         nn.cross_entropy(rng.standard_normal((2, 3)), np.array([0, 3]))
+    for labels in ([0, -1], np.array([2, -3], dtype=np.int8), np.array([1, 7], dtype=np.uint8)):
+        with pytest.raises(IndexError, match=r"class indices must lie in \[0, 3\)"):
+            nn.cross_entropy(rng.standard_normal((2, 3)), np.asarray(labels))
+    assert np.isfinite(nn.cross_entropy(rng.standard_normal((2, 3)),
+                                        np.array([2, 0], dtype=np.uint8)).item())
     with pytest.raises(TypeError, match="integer class indices"):
         nn.cross_entropy(rng.standard_normal((2, 3)), np.array([0.5, 1.0]))
 

@@ -51,7 +51,7 @@ class Linear(Module):
 
     def forward(self, x) -> Tensor:
         if not isinstance(x, Tensor):  # plain data takes the layer's dtype (float32 stays so)
-            x = Tensor(x, dtype=self.weight.dtype)
+            x = Tensor(x, dtype=self.weight.data.dtype)
         if x.shape[-1:] != (self.in_features,):
             raise ShapeError(
                 f"Linear({self.in_features}, {self.out_features}): the input has shape "

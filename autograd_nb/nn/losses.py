@@ -53,6 +53,12 @@ def binary_cross_entropy_with_logits(logits, target) -> Tensor:
                  (logits, _target("binary_cross_entropy_with_logits", logits, target)))
 
 
+def _out_of_range(labels: np.ndarray, classes: int) -> bool:
+    """Whether a label lies outside [0, classes): one pass, negatives read as unsigned are huge."""
+    unsigned = labels.view(labels.dtype.str.replace("i", "u")) if labels.dtype.kind == "i" else labels
+    return bool(np.maximum.reduce(unsigned, axis=None) >= classes)
+
+
 def cross_entropy(logits, target) -> Tensor:
     """Softmax cross-entropy: mean over samples i of -log softmax(zᵢ)[targetᵢ].
 
@@ -73,7 +79,7 @@ def cross_entropy(logits, target) -> Tensor:
                 f"values such as {labels.flat[0]}; for probabilities use your own loss"
             )
         labels = labels.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= shape[1]):
+    if labels.size and _out_of_range(labels, shape[1]):
         raise IndexError(
             f"cross_entropy: class indices must lie in [0, {shape[1]}) for logits of shape "
             f"{shape}, got values from {labels.min()} to {labels.max()}; give the network "

@@ -122,6 +122,12 @@ def tanh(x):
 
 
 def tanh_vjp(g, ans, x):
+    if type(g) is np.ndarray and type(ans) is np.ndarray and g.shape == ans.shape \
+            and g.dtype == ans.dtype and ans.ndim:  # a plain backward: one new array, not three
+        d = np.square(ans)
+        np.subtract(1, d, out=d)
+        np.multiply(d, g, out=d)
+        return d
     return g * (1 - ans * ans)
 
 

@@ -87,7 +87,12 @@ def _picked(z, target):
 @primitive("cross_entropy", nin=2)
 def cross_entropy(z, target):  # mean of logsumexp(z) - z[target], row by row
     z = np.asarray(z)
-    return (logsumexp.forward(z, -1, False) - z[_picked(z, target)]).mean()
+    shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)  # exp never overflows
+    lse = np.log(np.add.reduce(np.exp(shifted), axis=-1))
+    loss = (np.add.reduce(lse) - np.add.reduce(shifted[_picked(z, target)])) / len(target)
+    if not np.isfinite(loss):  # an infinite logit: the shift above gave NaN, logsumexp copes
+        loss = (logsumexp.forward(z, -1, False) - z[_picked(z, target)]).mean()
+    return loss
 
 
 def _onehot(z, target):
@@ -98,7 +103,9 @@ def _onehot(z, target):
 
 def cross_entropy_vjp_z(g, ans, z, target):  # (softmax(z) - onehot) / N
     if isinstance(z, np.ndarray):  # a plain backward: take the one-hot off in place, no copies
-        p = softmax.forward(z, -1)
+        p = z - np.maximum.reduce(z, axis=-1, keepdims=True)
+        np.exp(p, out=p)
+        p /= np.add.reduce(p, axis=-1, keepdims=True)  # softmax(z)
         p[_picked(z, target)] -= 1
         p *= g / len(target)
         return p

@@ -267,7 +267,7 @@ class Playground(T.HasTraits):
 
     def draw_graph(self, sample: int = 0):
         """The computation graph of the loss on one training sample (gradients filled in)."""
-        from . import draw
+        from .draw import draw
 
         idx = slice(sample, sample + 1)
         self.model.zero_grad()
