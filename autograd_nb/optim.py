@@ -51,11 +51,12 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a gradient, in place."""
+        update = self._update
         with no_grad():
             for i, p in enumerate(self.params):
-                grad = p.grad
-                if grad is not None:
-                    self._update(i, p, grad.data)
+                node = p._node  # None only if requires_grad was turned off since
+                if node is not None and node.grad is not None:
+                    update(i, p, node.grad.data)
 
     def _update(self, i: int, p: Tensor, g: np.ndarray) -> None:
         raise NotImplementedError

@@ -21,6 +21,22 @@ def _dtype(pred) -> np.dtype:
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 
+_UNSIGNED = {size: np.dtype(f"u{size}") for size in (1, 2, 4, 8)}
+
+
+def _class_indices(labels) -> np.ndarray:
+    """Targets given as a list or as floats, as an integer array (floats must be whole)."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        if labels.size and not np.array_equal(labels, np.round(labels)):
+            raise TypeError(
+                f"cross_entropy: targets must be integer class indices, got {labels.dtype} "
+                f"values such as {labels.flat[0]}; for probabilities use your own loss"
+            )
+        labels = labels.astype(np.int64)
+    return labels
+
+
 def _shape(x) -> tuple:
     return x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
 
@@ -53,18 +69,14 @@ def binary_cross_entropy_with_logits(logits, target) -> Tensor:
                  (logits, _target("binary_cross_entropy_with_logits", logits, target)))
 
 
-def _out_of_range(labels: np.ndarray, classes: int) -> bool:
-    """Whether a label lies outside [0, classes): one pass, negatives read as unsigned are huge."""
-    unsigned = labels.view(labels.dtype.str.replace("i", "u")) if labels.dtype.kind == "i" else labels
-    return bool(np.maximum.reduce(unsigned, axis=None) >= classes)
-
-
 def cross_entropy(logits, target) -> Tensor:
     """Softmax cross-entropy: mean over samples i of -log softmax(zᵢ)[targetᵢ].
 
     ``logits`` is (N, C); ``target`` holds N integer class indices in [0, C).
     """
-    labels = np.asarray(target.data if isinstance(target, Tensor) else target)
+    labels = target.data if isinstance(target, Tensor) else target
+    if type(labels) is not np.ndarray or labels.dtype.kind not in "iu":
+        labels = _class_indices(labels)
     shape = _shape(logits)
     if len(shape) != 2 or labels.shape != shape[:1]:
         raise ShapeError(
@@ -72,14 +84,9 @@ def cross_entropy(logits, target) -> Tensor:
             f"give logits (N, C) and N integer class indices, e.g. targets of shape "
             f"({shape[0] if shape else 'N'},)"
         )
-    if labels.dtype.kind != "i" and labels.dtype.kind != "u":
-        if labels.size and not np.array_equal(labels, np.round(labels)):
-            raise TypeError(
-                f"cross_entropy: targets must be integer class indices, got {labels.dtype} "
-                f"values such as {labels.flat[0]}; for probabilities use your own loss"
-            )
-        labels = labels.astype(np.int64)
-    if labels.size and _out_of_range(labels, shape[1]):
+    # One pass over the labels: read as unsigned, a negative label is larger than any class.
+    if labels.size and np.maximum.reduce(labels.view(_UNSIGNED[labels.dtype.itemsize]),
+                                         axis=None) >= shape[1]:
         raise IndexError(
             f"cross_entropy: class indices must lie in [0, {shape[1]}) for logits of shape "
             f"{shape}, got values from {labels.min()} to {labels.max()}; give the network "
