@@ -158,9 +158,7 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
         if observer:
             observer(SweepStep("visit", node.index, prim.name, _array(g)))
         vjps = prim.vjps
-        i = -1
-        for parent in node.parents:
-            i += 1
+        for i, parent in enumerate(node.parents):
             if parent is None:
                 continue
             try:
@@ -170,9 +168,8 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
             if rule is None:
                 prim.vjp(i)  # raises MissingRuleError naming the primitive and the input
             c = rule(g, ans, *args)
-            shape = args[i].shape
-            if c.shape != shape:
-                c = unbroadcast(c, shape)
+            if c.shape != args[i].shape:
+                c = unbroadcast(c, args[i].shape)
             if anomaly:
                 _check_finite_backward(prim, i, c)
             if parent.prim is None:
@@ -215,7 +212,7 @@ def _tape_order(node: Node) -> int:
 def _accumulate(node: Node, g, create_graph: bool, handed: set) -> None:
     """Add ``g`` into a leaf's ``.grad``."""
     tensor = node.tensor_ref()
-    dtype = tensor.dtype if tensor is not None else g.dtype
+    dtype = g.dtype if tensor is None else tensor.data.dtype
     if create_graph:
         g = g if g.dtype == dtype else astype(g, dtype)  # recorded, so it stays differentiable
         node.grad = g if node.grad is None else node.grad + g
@@ -231,10 +228,12 @@ def _accumulate(node: Node, g, create_graph: bool, handed: set) -> None:
 def _owned(g, dtype, handed: set) -> np.ndarray:
     """``g`` as a writable ndarray of ``dtype`` that no other ``.grad`` nor the caller's seed
     shares (rules may return scalars, views, or one array for two inputs, as ``add`` does)."""
+    key = id(g)
     if (type(g) is not np.ndarray or g.base is not None or g.dtype != dtype
-            or id(g) in handed or not g.flags.writeable):
+            or key in handed or not g.flags.writeable):
         g = np.array(g, dtype=dtype)
-    handed.add(id(g))
+        key = id(g)
+    handed.add(key)
     return g
 
 

@@ -51,7 +51,7 @@ def _owner(array: np.ndarray) -> np.ndarray:
 
 def mark_changed(array: np.ndarray, epoch: int) -> None:
     """Remember that the memory of ``array`` was written in place at ``epoch``."""
-    owner = _owner(array)
+    owner = array if array.base is None else _owner(array)
     key = id(owner)
     regions = _changed.get(key)
     if regions is None:

@@ -3,6 +3,8 @@
 ``step()`` changes each parameter's array in place under ``no_grad`` (the tensor and its array
 stay the same objects, so a model and an optimizer can hold them together) and never writes
 into a ``.grad`` array (several leaves may share one). Parameters without a gradient are skipped.
+Each update is recorded as an in-place change, so a graph that saved the old values refuses to
+sweep. Subclasses write ``_update(i, w, g)``: change the array ``w`` in place, given ``g``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .grad_mode import no_grad
+from .node import bump_epoch, mark_changed
 from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam"]
@@ -47,18 +50,24 @@ class Optimizer:
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``.grad`` becomes ``None``)."""
         for p in self.params:
-            p.zero_grad()
+            node = p._node
+            if node is not None:
+                node.grad = None
 
     def step(self) -> None:
         """Update every parameter that has a gradient, in place."""
         update = self._update
         with no_grad():
+            epoch = bump_epoch()  # the whole step is one in-place change
             for i, p in enumerate(self.params):
                 node = p._node  # None only if requires_grad was turned off since
                 if node is not None and node.grad is not None:
-                    update(i, p, node.grad.data)
+                    p._version = epoch  # marked first: a failing update may have begun
+                    mark_changed(p.data, epoch)
+                    update(i, p.data, node.grad.data)
 
-    def _update(self, i: int, p: Tensor, g: np.ndarray) -> None:
+    def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
+        """Change parameter ``i``'s array ``w`` in place, given its gradient ``g``."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -81,20 +90,20 @@ class SGD(Optimizer):
         self.momentum = momentum
         self.weight_decay = weight_decay
 
-    def _update(self, i: int, p: Tensor, g: np.ndarray) -> None:
+    def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
         if self.weight_decay:
-            g = g + self.weight_decay * p.data  # a new array: the .grad array stays as it is
+            g = g + self.weight_decay * w  # a new array: the .grad array stays as it is
         if self.momentum:
             state = self.state.get(i)
             if state is None:
-                velocity = np.array(g, dtype=p.dtype)  # a copy: g may be the .grad array
+                velocity = np.array(g, dtype=w.dtype)  # a copy: g may be the .grad array
                 self.state[i] = {"velocity": velocity}
             else:
                 velocity = state["velocity"]
                 velocity *= self.momentum
                 velocity += g
             g = velocity
-        _subtract(p, self.lr * g)
+        np.subtract(w, self.lr * g, out=w)
 
 
 class Adam(Optimizer):
@@ -117,14 +126,13 @@ class Adam(Optimizer):
         self.eps = eps
         self.weight_decay = weight_decay
 
-    def _update(self, i: int, p: Tensor, g: np.ndarray) -> None:
+    def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
         b1, b2 = self.betas
         if self.weight_decay:
-            g = g + self.weight_decay * p.data
+            g = g + self.weight_decay * w
         state = self.state.get(i)
         if state is None:
-            state = self.state[i] = {"step": 0, "m": np.zeros_like(p.data),
-                                     "v": np.zeros_like(p.data)}
+            state = self.state[i] = {"step": 0, "m": np.zeros_like(w), "v": np.zeros_like(w)}
         state["step"] += 1
         t = state["step"]
         m, v = state["m"], state["v"]
@@ -137,11 +145,4 @@ class Adam(Optimizer):
         denom += self.eps
         step = m / denom
         step *= self.lr / (1 - b1**t)
-        _subtract(p, step)
-
-
-def _subtract(p: Tensor, delta: np.ndarray) -> None:
-    """p ← p − delta in p's own array, recorded as an in-place change (so a graph that saved
-    the old value refuses to sweep): ``p -= delta`` without the operator's checks."""
-    np.subtract(p.data, delta, out=p.data)
-    p._changed()
+        w -= step

@@ -7,8 +7,9 @@ The same network is timed, in float32 and float64, as
 - ``numpy``: forward and backward spelled out by hand (the practical limit);
 - ``torch`` and ``autograd`` (HIPS), when installed (``pip install -e '.[bench]'``).
 
-Each figure is the median of many repeats, the implementations taking turns so that the noise
-of a shared machine falls on all of them alike. Also reported: time(forward + backward) /
+Each figure is the median of many timed steps. As in a training loop, each implementation runs
+its steps back to back, in short bursts; the bursts take turns in a shuffled order so that the
+noise of a shared machine falls on all of them alike. Also reported: time(forward + backward) /
 time(forward) for autograd_nb and by hand, and the memory held after 200 steps compared with
 after 10 (tracemalloc; NumPy reports its arrays to it).
 
@@ -31,6 +32,7 @@ import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import gc  # noqa: E402
 import pstats  # noqa: E402
+import random  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
@@ -190,20 +192,32 @@ PEERS = {"torch": Torch, "autograd": Hips}
 
 
 # ---------------------------------------------------------------------------------- measuring
-def medians(fns: dict[str, Callable[[], object]], repeats: int,
+def medians(fns: dict[str, Callable[[], object]], repeats: int, burst: int = 8,
             warmup: int = 5) -> tuple[dict, dict]:
-    """Median and minimum seconds per call of each function, calls interleaved round by round
-    (the minimum is the least disturbed by other processes)."""
+    """Median and minimum seconds per call of each function over ``repeats`` timed calls (the
+    minimum is the least disturbed by other processes).
+
+    A training loop runs its steps back to back, so each function runs in bursts: one untimed
+    call, which pays for switching from whatever ran before (and what it left in the caches),
+    then ``burst`` timed calls. The bursts take turns in a shuffled order, so that the noise of
+    a shared machine falls on all the functions alike.
+    """
     for fn in fns.values():
         for _ in range(warmup):
             fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
     clock = time.perf_counter
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = clock()
+    order = list(fns.items())
+    rng = random.Random(0)
+    for _ in range(max(1, repeats // burst)):
+        rng.shuffle(order)
+        for name, fn in order:
             fn()
-            times[name].append(clock() - start)
+            record = times[name].append
+            for _ in range(burst):
+                start = clock()
+                fn()
+                record(clock() - start)
     return ({name: statistics.median(t) for name, t in times.items()},
             {name: min(t) for name, t in times.items()})
 
@@ -274,7 +288,7 @@ def run(repeats: int, peers: list[str]) -> None:
                     f"{growth[0]:+.1f} KiB, numpy {growth[1]:+.1f} KiB")
 
     print(f"one training step, MLP {'-'.join(map(str, SIZES))} tanh, batch {BATCH}, "
-          f"{THREADS} BLAS thread(s), {repeats} interleaved repeats")
+          f"{THREADS} BLAS thread(s), {repeats} timed steps each, in bursts of 8")
     print(f"{'dtype':8} {'implementation':24} {'median ms':>8} {'× numpy':>8} {'best ms':>8} "
           f"{'× numpy':>8}")
     print("\n".join(rows))

@@ -74,8 +74,8 @@ def test_keyboard_interrupt_from_callback_returns_history_so_far():
 class InterruptedMidStep(optim.SGD):
     """An optimizer that receives Ctrl-C after updating its first parameter."""
 
-    def _update(self, i, p, g):
-        super()._update(i, p, g)
+    def _update(self, i, w, g):
+        super()._update(i, w, g)
         if i == 0:
             os.kill(os.getpid(), signal.SIGINT)
 

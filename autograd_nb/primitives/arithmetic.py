@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .registry import defjvp, defvjp, primitive
@@ -171,8 +173,8 @@ defjvp(power, power_jvp_x, power_jvp_y)
 # -------------------------------------------------------------------------------------- matmul
 
 
-def _mT(a):
-    return np.swapaxes(a, -1, -2)
+def _mT(a):  # the matrix transpose of a stack of matrices (arrays, or tensors in create_graph)
+    return a.T if a.ndim == 2 else np.swapaxes(a, -1, -2)
 
 
 def _col(a):  # (..., k) -> (..., k, 1)
@@ -246,9 +248,16 @@ def linear_vjp_w(g, ans, x, w, b):
     return _mT(g) @ x
 
 
+@functools.lru_cache(maxsize=16)
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    ones = np.ones(n, dtype)
+    ones.flags.writeable = False
+    return ones
+
+
 def linear_vjp_b(g, ans, x, w, b):
     if type(g) is np.ndarray and g.ndim == 2 and b.shape == g.shape[1:]:
-        return np.ones(len(g), g.dtype) @ g  # the column sums, as one BLAS call (3× faster)
+        return _ones(len(g), g.dtype) @ g  # the column sums, as one BLAS call (3× faster)
     return g  # the sweep's unbroadcast sums it over the leading axes
 
 
