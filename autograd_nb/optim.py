@@ -1,10 +1,10 @@
 """Optimizers: ``SGD`` (with momentum and weight decay) and ``Adam``, with PyTorch's update rules.
 
-``step()`` changes each parameter's array in place under ``no_grad`` (the tensor and its array
-stay the same objects, so a model and an optimizer can hold them together) and never writes
-into a ``.grad`` array (several leaves may share one). Parameters without a gradient are skipped.
-Each update is recorded as an in-place change, so a graph that saved the old values refuses to
-sweep. Subclasses write ``_update(i, w, g)``: change the array ``w`` in place, given ``g``.
+``step()`` changes each parameter's array in place (the tensor and its array stay the same
+objects, so a model and an optimizer can hold them together) and never writes into a ``.grad``
+array (several leaves may share one). Parameters without a gradient are skipped. Each update is
+recorded as an in-place change, so a graph that saved the old values refuses to sweep.
+Subclasses write ``_update(i, w, g)``: change the array ``w`` in place, given the gradient ``g``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .grad_mode import no_grad
 from .node import bump_epoch, mark_changed
 from .tensor import Tensor
 
@@ -56,15 +55,15 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a gradient, in place."""
+        # Updates work on arrays, so nothing is recorded (no need for no_grad).
         update = self._update
-        with no_grad():
-            epoch = bump_epoch()  # the whole step is one in-place change
-            for i, p in enumerate(self.params):
-                node = p._node  # None only if requires_grad was turned off since
-                if node is not None and node.grad is not None:
-                    p._version = epoch  # marked first: a failing update may have begun
-                    mark_changed(p.data, epoch)
-                    update(i, p.data, node.grad.data)
+        epoch = bump_epoch()  # the whole step is one in-place change
+        for i, p in enumerate(self.params):
+            node = p._node  # None only if requires_grad was turned off since
+            if node is not None and node.grad is not None:
+                p._version = epoch  # marked first: a failing update may have begun
+                mark_changed(p.data, epoch)
+                update(i, p.data, node.grad.data)
 
     def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
         """Change parameter ``i``'s array ``w`` in place, given its gradient ``g``."""

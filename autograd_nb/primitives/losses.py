@@ -3,6 +3,9 @@ the extreme logits (±1000) never overflow. All use mean reduction."""
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 from .reductions import logsumexp, softmax
@@ -80,17 +83,25 @@ defjvp(bce_with_logits, bce_with_logits_jvp_z, bce_with_logits_jvp_y)
 # The target is a constant (never differentiated).
 
 
-def _picked(z, target):
-    return (np.arange(len(target)), target)
+@functools.lru_cache(maxsize=8)
+def _rows(n: int) -> np.ndarray:
+    rows = np.arange(n)
+    rows.flags.writeable = False
+    return rows
+
+
+def _picked(z, target):  # the index of z[i, target[i]] for every row i
+    return (_rows(len(target)), target)
 
 
 @primitive("cross_entropy", nin=2)
 def cross_entropy(z, target):  # mean of logsumexp(z) - z[target], row by row
     z = np.asarray(z)
     shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)  # exp never overflows
-    lse = np.log(np.add.reduce(np.exp(shifted), axis=-1))
-    loss = (np.add.reduce(lse) - np.add.reduce(shifted[_picked(z, target)])) / len(target)
-    if not np.isfinite(loss):  # an infinite logit: the shift above gave NaN, logsumexp copes
+    per_sample = np.log(np.add.reduce(np.exp(shifted), axis=-1))
+    per_sample -= shifted[_picked(z, target)]
+    loss = np.add.reduce(per_sample) / len(target)
+    if not math.isfinite(loss):  # an infinite logit: the shift above gave NaN, logsumexp copes
         loss = (logsumexp.forward(z, -1, False) - z[_picked(z, target)]).mean()
     return loss
 
