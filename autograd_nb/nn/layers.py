@@ -7,8 +7,10 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from ..apply import _unary
 from ..errors import ShapeError
 from ..functions import relu, sigmoid, tanh
+from ..primitives import elementwise as el
 from ..primitives.arithmetic import linear
 from ..tensor import Tensor, apply
 from .module import Module
@@ -71,21 +73,21 @@ class ReLU(Module):
     """max(x, 0) elementwise."""
 
     def forward(self, x) -> Tensor:
-        return relu(x)
+        return _unary(el.relu, x) if isinstance(x, Tensor) else relu(x)
 
 
 class Tanh(Module):
     """tanh(x) elementwise."""
 
     def forward(self, x) -> Tensor:
-        return tanh(x)
+        return _unary(el.tanh, x) if isinstance(x, Tensor) else tanh(x)
 
 
 class Sigmoid(Module):
     """σ(x) = 1 / (1 + e⁻ˣ) elementwise."""
 
     def forward(self, x) -> Tensor:
-        return sigmoid(x)
+        return _unary(el.sigmoid, x) if isinstance(x, Tensor) else sigmoid(x)
 
 
 class Sequential(Module):
@@ -106,7 +108,7 @@ class Sequential(Module):
 
     def forward(self, x) -> Tensor:
         for m in self.modules_:
-            x = m(x)
+            x = m.forward(x)  # as m(x): calling only adds the naming done by the outer call
         return x
 
     def __getitem__(self, i: int) -> Module:
@@ -154,4 +156,4 @@ class MLP(Module):
         self.layers = Sequential(*layers)
 
     def forward(self, x) -> Tensor:
-        return self.layers(x)
+        return self.layers.forward(x)

@@ -36,6 +36,8 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
+        """Run ``forward``; the first call also names every parameter below (containers then
+        run their children's ``forward`` directly: calling them would add nothing)."""
         if not self.__dict__.get("_labelled"):
             self.label_parameters()
         return self.forward(*args, **kwargs)
