@@ -87,6 +87,11 @@ def test_linear_forward_is_x_wt_plus_b(rng):
 def test_linear_input_shape_error_names_the_sizes(rng):
     with pytest.raises(ag.ShapeError, match=r"Linear\(3, 2\).*\(5, 4\)"):
         nn.Linear(3, 2, rng=rng)(np.zeros((5, 4)))
+    with pytest.raises(ag.ShapeError, match=r"Linear\(3, 2\).*\(4,\)"):
+        nn.Linear(3, 2, bias=False, rng=rng)(np.zeros(4))
+    with pytest.raises(ag.ShapeError, match=r"Linear\(3, 2\).*shape \(\)"):
+        nn.Linear(3, 2, rng=rng)(ag.tensor(1.0))
+    assert nn.Linear(3, 2, rng=rng)(np.zeros(3)).shape == (2,)  # one sample without a batch axis
 
 
 def test_float32_stays_float32_end_to_end(rng):

@@ -54,15 +54,18 @@ class Linear(Module):
     def forward(self, x) -> Tensor:
         if not isinstance(x, Tensor):  # plain data takes the layer's dtype (float32 stays so)
             x = Tensor(x, dtype=self.weight.data.dtype)
-        if x.shape[-1:] != (self.in_features,):
-            raise ShapeError(
+        try:
+            if self.bias is None:
+                return x @ self.weight.T
+            return apply(linear, (x, self.weight, self.bias))  # one fused node: x Wᵀ + b
+        except ValueError:
+            if x.shape[-1:] == (self.in_features,):
+                raise
+            raise ShapeError(  # checked only on failure: the forward itself is the check
                 f"Linear({self.in_features}, {self.out_features}): the input has shape "
                 f"{x.shape} but its last axis must have {self.in_features} features; "
                 f"reshape the input or build the layer with in_features={x.shape[-1:]}"
-            )
-        if self.bias is None:
-            return x @ self.weight.T
-        return apply(linear, (x, self.weight, self.bias))  # one fused node: x Wᵀ + b
+            ) from None
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
