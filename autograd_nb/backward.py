@@ -213,16 +213,19 @@ def _accumulate(node: Node, g, create_graph: bool, handed: set) -> None:
     """Add ``g`` into a leaf's ``.grad``."""
     tensor = node.tensor_ref()
     dtype = g.dtype if tensor is None else tensor.data.dtype
+    old = node.grad
     if create_graph:
         g = g if g.dtype == dtype else astype(g, dtype)  # recorded, so it stays differentiable
-        node.grad = g if node.grad is None else node.grad + g
-        return
-    old = node.grad
-    if old is None:
-        node.grad = Tensor._wrap(_owned(g, dtype, handed), None)
-    else:  # a new array in the same Tensor: a gradient array another leaf shares stays intact
+        node.grad = g if old is None else old + g
+    elif old is not None:  # a new array in the same Tensor: an array another leaf shares stays
         total = old.data + g
         old.data = total if total.dtype == dtype else total.astype(dtype)
+    elif (type(g) is np.ndarray and g.base is None and g.dtype == dtype
+          and id(g) not in handed and g.flags.writeable):  # the rule's own new array: keep it
+        handed.add(id(g))
+        node.grad = Tensor._wrap(g, None)
+    else:
+        node.grad = Tensor._wrap(_owned(g, dtype, handed), None)
 
 
 def _owned(g, dtype, handed: set) -> np.ndarray:
