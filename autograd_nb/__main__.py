@@ -1,8 +1,9 @@
 """Command line: ``python -m autograd_nb demo [--out DIR]`` trains a small network on the moons.
 
 The demo fits MLP(2, [16, 16], 1) with Adam to ``make_moons(300, noise=0.1)``, shows a progress
-bar and prints the training accuracy. With ``--out DIR`` it also writes the loss curve and the
-decision boundary into DIR (``write_pictures`` is the one place that does so).
+bar and prints the training accuracy. With ``--out DIR`` it also writes the loss curve, the
+decision boundary, the graph of the loss on one sample and that graph's backward pass (an
+offline page) into DIR (``write_pictures`` is the one place that does so).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def demo(out: Path | None = None, steps: int = 300, seed: int = 0,
           f"{final}training accuracy {accuracy:.1%}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        written = write_pictures(model, X, y, history, out)
+        written = write_pictures(model, X, y, history, out,
+                                 loss_fn=nn.binary_cross_entropy_with_logits,
+                                 targets=y.reshape(-1, 1))
         if written:
             for path in written:
                 print(f"wrote {path}")
@@ -42,8 +45,9 @@ def demo(out: Path | None = None, steps: int = 300, seed: int = 0,
     return accuracy
 
 
-def write_pictures(model, X, y, history, out: Path) -> list[Path]:
-    """Write the demo's pictures (loss curve, decision boundary) into ``out``.
+def write_pictures(model, X, y, history, out: Path, **options) -> list[Path]:
+    """Write the demo's pictures (loss curve, decision boundary, graph, backward pass) into
+    ``out``; ``options`` go to ``viz.pictures.write_pictures``.
 
     They come from the visual layer (``autograd_nb.viz.pictures``); when it cannot be imported
     (matplotlib missing) nothing is written.
@@ -52,7 +56,7 @@ def write_pictures(model, X, y, history, out: Path) -> list[Path]:
         from .viz.pictures import write_pictures as write
     except ImportError:
         return []
-    written = write(model, X, y, history, out) or {}
+    written = write(model, X, y, history, out, **options) or {}
     return [Path(p) for p in (written.values() if isinstance(written, dict) else written)]
 
 

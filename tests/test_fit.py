@@ -134,3 +134,5 @@ def test_demo_trains_and_reports_accuracy(tmp_path, capsys):
     assert accuracy >= 97
     assert (tmp_path / "pictures" / "loss.png").stat().st_size > 0
     assert (tmp_path / "pictures" / "decision_boundary.png").stat().st_size > 0
+    assert "bce_with_logits" in (tmp_path / "pictures" / "graph.svg").read_text()
+    assert "backward pass" in (tmp_path / "pictures" / "backward.html").read_text()

@@ -368,3 +368,21 @@ def test_write_pictures(tmp_path, rng):
     assert set(paths) == {"loss", "decision_boundary"}
     for path in paths.values():
         assert path.read_bytes().startswith(PNG)
+
+
+def test_write_pictures_with_the_loss_adds_the_graph_and_its_backward_pass(tmp_path, rng):
+    X, y = data.make_moons(60, noise=0.1, seed=4)
+    model = nn.MLP(2, [6], 1, rng=rng)
+    loss_fn = nn.binary_cross_entropy_with_logits
+    history = nn.fit(model, loss_fn, X, y.reshape(-1, 1), optim.Adam(model.parameters(), lr=0.05),
+                     steps=5, progress=False)
+    before = {name: p.grad.data.copy() for name, p in model.named_parameters()}
+    paths = write_pictures(model, X, y, history, tmp_path, loss_fn=loss_fn,
+                           targets=y.reshape(-1, 1))
+    assert set(paths) == {"loss", "decision_boundary", "graph", "backward"}
+    svg = paths["graph"].read_text()
+    assert svg.startswith("<svg") and "layers.0.weight" in svg and "bce_with_logits" in svg
+    page = paths["backward"].read_text()
+    assert page.startswith("<!DOCTYPE html>") and "layers.2.bias" in page
+    for name, p in model.named_parameters():  # the last training step's gradients stay
+        np.testing.assert_array_equal(p.grad.data, before[name])
