@@ -21,7 +21,7 @@ __all__ = ["Optimizer", "SGD", "Adam"]
 
 
 class Optimizer:
-    """Holds the parameters and per-parameter state; subclasses define ``_update``."""
+    """Holds the parameters and per-parameter state; subclasses define ``_update(i, w, g)``."""
 
     def __init__(self, params: Iterable[Tensor], lr: float) -> None:
         if hasattr(params, "parameters") and not isinstance(params, Tensor):
