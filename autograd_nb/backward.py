@@ -67,7 +67,7 @@ def seed_for(output: Tensor, grad, create_graph: bool, caller: str):
                 f"gradient to start from is ambiguous; pass grad= (an array of shape "
                 f"{output.shape}, e.g. ag.ones_like(y)) or reduce first (y.sum().backward())"
             )
-        seed = np.ones(output.shape, dtype=output.dtype)
+        seed = np.array(1, dtype=output.data.dtype).reshape(output.shape)
     else:
         seed = grad if isinstance(grad, Tensor) and create_graph else np.asarray(
             grad.data if isinstance(grad, Tensor) else grad, dtype=output.dtype)
