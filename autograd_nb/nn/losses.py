@@ -25,7 +25,8 @@ _UNSIGNED = {size: np.dtype(f"u{size}") for size in (1, 2, 4, 8)}
 
 
 def _class_indices(labels) -> np.ndarray:
-    """Targets given as a list or as floats, as an integer array (floats must be whole)."""
+    """Targets given as a list, as floats or in a foreign byte order, as a native integer array
+    (floats must be whole)."""
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
         if labels.size and not np.array_equal(labels, np.round(labels)):
@@ -34,7 +35,7 @@ def _class_indices(labels) -> np.ndarray:
                 f"values such as {labels.flat[0]}; for probabilities use your own loss"
             )
         labels = labels.astype(np.int64)
-    return labels
+    return labels.astype(labels.dtype.newbyteorder("="), copy=False)  # e.g. read from a file
 
 
 def _shape(x) -> tuple:
@@ -75,7 +76,7 @@ def cross_entropy(logits, target) -> Tensor:
     ``logits`` is (N, C); ``target`` holds N integer class indices in [0, C).
     """
     labels = target.data if isinstance(target, Tensor) else target
-    if type(labels) is not np.ndarray or labels.dtype.kind not in "iu":
+    if type(labels) is not np.ndarray or labels.dtype.kind not in "iu" or not labels.dtype.isnative:
         labels = _class_indices(labels)
     shape = _shape(logits)
     if len(shape) != 2 or labels.shape != shape[:1]:
