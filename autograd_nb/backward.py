@@ -217,15 +217,11 @@ def _accumulate(node: Node, g, create_graph: bool, handed: set) -> None:
     if create_graph:
         g = g if g.dtype == dtype else astype(g, dtype)  # recorded, so it stays differentiable
         node.grad = g if old is None else old + g
-    elif old is not None:  # a new array in the same Tensor: an array another leaf shares stays
+    elif old is None:
+        node.grad = Tensor._wrap(_owned(g, dtype, handed), None)
+    else:  # a new array in the same Tensor: a gradient array another leaf shares stays intact
         total = old.data + g
         old.data = total if total.dtype == dtype else total.astype(dtype)
-    elif (type(g) is np.ndarray and g.base is None and g.dtype == dtype
-          and id(g) not in handed and g.flags.writeable):  # the rule's own new array: keep it
-        handed.add(id(g))
-        node.grad = Tensor._wrap(g, None)
-    else:
-        node.grad = Tensor._wrap(_owned(g, dtype, handed), None)
 
 
 def _owned(g, dtype, handed: set) -> np.ndarray:
