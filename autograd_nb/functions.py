@@ -22,49 +22,55 @@ __all__ = [
 ]
 
 
+def _elementwise(prim, x) -> Tensor:
+    """A one-input primitive on a tensor (the short path a network's activations take) or on
+    anything ``np.asarray`` takes."""
+    return _unary(prim, x) if isinstance(x, Tensor) else apply(prim, (x,))
+
+
 def exp(x) -> Tensor:
     """eˣ elementwise; d/dx = eˣ."""
-    return _unary(el.exp, x) if isinstance(x, Tensor) else apply(el.exp, (x,))
+    return _elementwise(el.exp, x)
 
 
 def log(x) -> Tensor:
     """Natural logarithm elementwise; d/dx = 1/x."""
-    return _unary(el.log, x) if isinstance(x, Tensor) else apply(el.log, (x,))
+    return _elementwise(el.log, x)
 
 
 def sqrt(x) -> Tensor:
     """√x elementwise; d/dx = 1/(2√x)."""
-    return _unary(el.sqrt, x) if isinstance(x, Tensor) else apply(el.sqrt, (x,))
+    return _elementwise(el.sqrt, x)
 
 
 def sin(x) -> Tensor:
     """sin x elementwise; d/dx = cos x."""
-    return _unary(el.sin, x) if isinstance(x, Tensor) else apply(el.sin, (x,))
+    return _elementwise(el.sin, x)
 
 
 def cos(x) -> Tensor:
     """cos x elementwise; d/dx = -sin x."""
-    return _unary(el.cos, x) if isinstance(x, Tensor) else apply(el.cos, (x,))
+    return _elementwise(el.cos, x)
 
 
 def tanh(x) -> Tensor:
     """tanh x elementwise; d/dx = 1 - tanh² x."""
-    return _unary(el.tanh, x) if isinstance(x, Tensor) else apply(el.tanh, (x,))
+    return _elementwise(el.tanh, x)
 
 
 def sigmoid(x) -> Tensor:
     """σ(x) = 1/(1 + e⁻ˣ) elementwise; d/dx = σ(x)(1 - σ(x))."""
-    return _unary(el.sigmoid, x) if isinstance(x, Tensor) else apply(el.sigmoid, (x,))
+    return _elementwise(el.sigmoid, x)
 
 
 def relu(x) -> Tensor:
     """max(x, 0) elementwise; d/dx = 1 where x > 0, else 0."""
-    return _unary(el.relu, x) if isinstance(x, Tensor) else apply(el.relu, (x,))
+    return _elementwise(el.relu, x)
 
 
 def abs(x) -> Tensor:  # noqa: A001 - NumPy's name
     """|x| elementwise; d/dx = sign(x)."""
-    return _unary(el.absolute, x) if isinstance(x, Tensor) else apply(el.absolute, (x,))
+    return _elementwise(el.absolute, x)
 
 
 def sum(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
