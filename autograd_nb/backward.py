@@ -157,7 +157,10 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
             g, ans, args = _as_tensors(node, g)
         if observer:
             observer(SweepStep("visit", node.index, prim.name, _array(g)))
+        # The node's chain terms, one per input needing a gradient, computed back to back (the
+        # NumPy work of one node runs together), then passed on.
         vjps = prim.vjps
+        chain = []
         for i, parent in enumerate(node.parents):
             if parent is None:
                 continue
@@ -167,7 +170,8 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
                 rule = None
             if rule is None:
                 prim.vjp(i)  # raises MissingRuleError naming the primitive and the input
-            c = rule(g, ans, *args)
+            chain.append((i, parent, rule, rule(g, ans, *args)))
+        for i, parent, rule, c in chain:
             if c.shape != args[i].shape:
                 c = unbroadcast(c, args[i].shape)
             if anomaly:
