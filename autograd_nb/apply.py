@@ -46,8 +46,12 @@ def apply(prim: Primitive, inputs: tuple, params: tuple = ()) -> Tensor:
             arrays.append(_constant(x))
             parents.append(None)
     args = (*arrays, *params)
+    saved = None
     try:
-        out = prim.forward(*args)
+        if prim.forward_saving is None:
+            out = prim.forward(*args)
+        else:
+            out, saved = prim.forward_saving(*args)
     except Exception as err:
         raise _forward_error(prim, arrays, err) from err
     if type(out) is not _ndarray:
@@ -60,7 +64,8 @@ def apply(prim: Primitive, inputs: tuple, params: tuple = ()) -> Tensor:
     result._name = None
     result._version = 0
     if tracked and mode:
-        result._node = Node(prim, tuple(parents), args, out, inputs, _epoch[0])
+        result._node = node = Node(prim, tuple(parents), args, out, inputs, _epoch[0])
+        node.saved = saved
     else:
         result._node = None
     return result

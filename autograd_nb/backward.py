@@ -153,8 +153,10 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
         if sources is not None and node in sources:
             found[node] = g
         ans = node.value
-        if create_graph:
+        saved = node.saved
+        if create_graph:  # rules recompute from tensors, so that their work is recorded
             g, ans, args = _as_tensors(node, g)
+            saved = None
         if observer:
             observer(SweepStep("visit", node.index, prim.name, _array(g)))
         # The node's chain terms, one per input needing a gradient, computed back to back (the
@@ -170,7 +172,8 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
                 rule = None
             if rule is None:
                 prim.vjp(i)  # raises MissingRuleError naming the primitive and the input
-            chain.append((i, parent, rule, rule(g, ans, *args)))
+            c = rule(g, ans, *args) if saved is None else rule(g, ans, *args, saved=saved)
+            chain.append((i, parent, rule, c))
         for i, parent, rule, c in chain:
             if c.shape != args[i].shape:
                 c = unbroadcast(c, args[i].shape)
@@ -204,6 +207,7 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
         node.grad = g if isinstance(g, Tensor) else Tensor._wrap(_owned(g, g.dtype, handed), None)
     if not retain_graph:
         for node in done:
+            node.saved = None
             if not node.inspected:  # inputs stay: drawings still name and show constants
                 node.args = None
     return found

@@ -83,6 +83,7 @@ class Node:
     prim     the Primitive that made it (``None`` for a leaf that requires grad)
     parents  per array input: that input's Node, or ``None`` when it needs no gradient
     args     the arrays and parameters the forward received (dropped after a sweep)
+    saved    values the forward kept for its VJP rules (``Primitive`` ``saves``), or ``None``
     value    the output array
     inputs   the input tensors, kept to check that nothing changed them in place
     inspected  recorded on a Tape or asked for by ``retain_grad()``: a sweep leaves it its
@@ -92,7 +93,7 @@ class Node:
     """
 
     __slots__ = (
-        "prim", "parents", "args", "value", "inputs", "index", "epoch",
+        "prim", "parents", "args", "saved", "value", "inputs", "index", "epoch",
         "name", "grad", "inspected", "tensor_ref", "changed",
     )
 
@@ -100,6 +101,7 @@ class Node:
         self.prim = prim
         self.parents = parents
         self.args = args
+        self.saved = None
         self.value = value
         self.inputs = inputs
         self.index = next_index()

@@ -230,6 +230,24 @@ def test_cross_entropy_closed_form_including_extreme_logits():
     np.testing.assert_allclose(z.grad.data, (softmax - onehot) / 4, atol=1e-15)
 
 
+def test_cross_entropy_keeps_its_softmax_for_the_backward_pass_only(rng):
+    z = ag.tensor(rng.standard_normal((5, 4)), requires_grad=True)
+    t = np.array([0, 3, 1, 1, 2])
+    softmax = np.exp(z.data) / np.exp(z.data).sum(1, keepdims=True)
+    expected = (softmax - np.eye(4)[t]) / 5
+    loss = nn.cross_entropy(z, t)
+    node = loss._node
+    np.testing.assert_allclose(node.saved, softmax, atol=1e-12)
+    loss.backward(retain_graph=True)  # the saved softmax is not changed by its use...
+    loss.backward()
+    np.testing.assert_allclose(z.grad.data, 2 * expected, atol=1e-12)
+    assert node.saved is None  # ...and is let go with the other saved values
+    z.grad = None
+    nn.cross_entropy(z, t).backward(create_graph=True)  # recomputed from tensors, recorded
+    assert z.grad.requires_grad
+    np.testing.assert_allclose(z.grad.data, expected, atol=1e-12)
+
+
 def test_cross_entropy_with_masked_logits():
     z = ag.tensor([[0.0, -np.inf, 0.0], [2.0, 1.0, -np.inf]], dtype=np.float32, requires_grad=True)
     loss = nn.cross_entropy(z, np.array([0, 1]))

@@ -94,16 +94,19 @@ def _picked(z, target):  # the index of z[i, target[i]] for every row i
     return (_rows(len(target)), target)
 
 
-@primitive("cross_entropy", nin=2)
+@primitive("cross_entropy", nin=2, saves=True)
 def cross_entropy(z, target):  # mean of logsumexp(z) - z[target], row by row
     z = np.asarray(z)
     shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)  # exp never overflows
-    per_sample = np.log(np.add.reduce(np.exp(shifted), axis=-1))
+    e = np.exp(shifted)
+    sums = np.add.reduce(e, axis=-1, keepdims=True)
+    per_sample = np.log(sums[..., 0])
     per_sample -= shifted[_picked(z, target)]
     loss = np.add.reduce(per_sample) / len(target)
     if not math.isfinite(loss):  # an infinite logit: the shift above gave NaN, logsumexp copes
-        loss = (logsumexp.forward(z, -1, False) - z[_picked(z, target)]).mean()
-    return loss
+        return (logsumexp.forward(z, -1, False) - z[_picked(z, target)]).mean(), None
+    e /= sums
+    return loss, e  # saved: softmax(z), which the VJP needs
 
 
 def _onehot(z, target):
@@ -112,13 +115,11 @@ def _onehot(z, target):
     return hot
 
 
-def cross_entropy_vjp_z(g, ans, z, target):  # (softmax(z) - onehot) / N
-    if isinstance(z, np.ndarray):  # a plain backward: take the one-hot off in place, no copies
-        p = z - np.maximum.reduce(z, axis=-1, keepdims=True)
-        np.exp(p, out=p)
-        p /= np.add.reduce(p, axis=-1, keepdims=True)  # softmax(z)
-        p[_picked(z, target)] -= 1
-        p *= g / len(target)
+def cross_entropy_vjp_z(g, ans, z, target, saved=None):  # (softmax(z) - onehot) / N
+    if isinstance(z, np.ndarray):  # a plain backward: the one-hot is taken off in place
+        scale = g / len(target)
+        p = (softmax.forward(z, -1) if saved is None else saved) * scale
+        p[_picked(z, target)] -= scale
         return p
     return g * (softmax(z, -1) - _onehot(z, target)) / len(target)
 

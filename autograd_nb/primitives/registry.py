@@ -6,6 +6,9 @@ A primitive's rules, for each array input ``i``:
 - ``jvps[i](t, ans, *args)``: the Jacobian-vector product, ``∂ans/∂args[i] · t`` (forward mode).
 
 ``args`` are the forward's arguments: the arrays first, then any parameters (axis, shape...).
+A primitive registered with ``saves=True`` also keeps values its VJP would otherwise recompute
+(cross-entropy's softmax): its VJP rules receive them as ``saved=`` in a plain backward pass,
+and recompute when ``saved`` is ``None`` (a recorded sweep, a forward-mode or picture call).
 Rules are written with NumPy operators and functions, so the same rule runs on arrays (a plain
 backward pass) and on tensors (``create_graph=True``, where the rule's own operations are
 recorded and can be differentiated again). Rules return gradients in the broadcast shape;
@@ -52,11 +55,13 @@ class Primitive:
     that pictures show on an edge.
     """
 
-    __slots__ = ("name", "forward", "nin", "elementwise", "vjps", "jvps")
+    __slots__ = ("name", "forward", "forward_saving", "nin", "elementwise", "vjps", "jvps")
 
-    def __init__(self, name: str, forward: Callable, nin: int | None, elementwise: bool) -> None:
+    def __init__(self, name: str, forward: Callable, nin: int | None, elementwise: bool,
+                 forward_saving: Callable | None = None) -> None:
         self.name = name
-        self.forward = forward
+        self.forward = forward  # the output alone
+        self.forward_saving = forward_saving  # (output, saved), for primitives that save
         self.nin = nin
         self.elementwise = elementwise
         self.vjps: tuple | _PerInput = ()
@@ -92,13 +97,19 @@ def _rule(prim: Primitive, rules, i: int, kind: str) -> Callable:
     return rule
 
 
-def primitive(name: str, nin: int | None = 1, elementwise: bool = False):
-    """Decorator: register ``forward`` as the primitive ``name`` and return the Primitive."""
+def primitive(name: str, nin: int | None = 1, elementwise: bool = False, saves: bool = False):
+    """Decorator: register ``forward`` as the primitive ``name`` and return the Primitive.
+
+    With ``saves`` the function returns ``(output, saved)`` (see the module's docstring).
+    """
 
     def register(forward: Callable) -> Primitive:
         if name in REGISTRY:
             raise ValueError(f"primitive '{name}' is already registered")
-        prim = Primitive(name, forward, nin, elementwise)
+        if saves:
+            prim = Primitive(name, lambda *args: forward(*args)[0], nin, elementwise, forward)
+        else:
+            prim = Primitive(name, forward, nin, elementwise)
         REGISTRY[name] = prim
         return prim
 
