@@ -159,10 +159,7 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
             saved = None
         if observer:
             observer(SweepStep("visit", node.index, prim.name, _array(g)))
-        # The node's chain terms, one per input needing a gradient, computed back to back (the
-        # NumPy work of one node runs together), then passed on.
         vjps = prim.vjps
-        chain = []
         for i, parent in enumerate(node.parents):
             if parent is None:
                 continue
@@ -173,8 +170,6 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
             if rule is None:
                 prim.vjp(i)  # raises MissingRuleError naming the primitive and the input
             c = rule(g, ans, *args) if saved is None else rule(g, ans, *args, saved=saved)
-            chain.append((i, parent, rule, c))
-        for i, parent, rule, c in chain:
             if c.shape != args[i].shape:
                 c = unbroadcast(c, args[i].shape)
             if anomaly:
