@@ -26,7 +26,8 @@ import autograd_nb as ag
 from autograd_nb.primitives import REGISTRY
 from autograd_nb.primitives import losses as ls
 from autograd_nb.primitives import shaping as sh
-from autograd_nb.primitives.arithmetic import linear
+from autograd_nb.primitives.arithmetic import linear, linear_vjp_b
+from autograd_nb.primitives.elementwise import tanh_vjp
 from autograd_nb.tensor import apply
 
 # ------------------------------------------------------------------------------ input makers
@@ -346,3 +347,21 @@ def test_float32_stays_float32(case, rng):
     for x in xs:
         assert x.grad.dtype == np.float32
         assert x.grad.shape == x.shape
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_rules_on_big_arrays_match_the_small_array_formulas(dtype, rng):
+    """Some rules take an in-place route for big arrays (tanh) or one BLAS call (the bias of
+    linear); the cases above are small, so compare the big-array answers here."""
+    x = rng.standard_normal((96, 64)).astype(dtype)  # 6144 elements
+    g = rng.standard_normal((96, 64)).astype(dtype)
+    ans = np.tanh(x)
+    kept = ans.copy(), g.copy()
+    got = tanh_vjp(g, ans, x)
+    np.testing.assert_allclose(got, g * (1 - ans * ans), rtol=1e-6)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(ans, kept[0])  # inputs untouched
+    np.testing.assert_array_equal(g, kept[1])
+    w, b = rng.standard_normal((5, 64)).astype(dtype), np.zeros(5, dtype)
+    g_out = rng.standard_normal((96, 5)).astype(dtype)
+    np.testing.assert_allclose(linear_vjp_b(g_out, None, x, w, b), g_out.sum(axis=0), rtol=1e-5)
