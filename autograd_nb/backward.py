@@ -160,7 +160,9 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
         if observer:
             observer(SweepStep("visit", node.index, prim.name, _array(g)))
         vjps = prim.vjps
-        for i, parent in enumerate(node.parents):
+        i = -1
+        for parent in node.parents:
+            i += 1
             if parent is None:
                 continue
             try:
