@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .node import bump_epoch, mark_changed
+from .node import bump_epoch
 from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam"]
@@ -61,8 +61,7 @@ class Optimizer:
         for i, p in enumerate(self.params):
             node = p._node  # None only if requires_grad was turned off since
             if node is not None and node.grad is not None:
-                p._version = epoch  # marked first: a failing update may have begun
-                mark_changed(p.data, epoch)
+                p._changed(epoch)  # marked first: a failing update may have begun
                 update(i, p.data, node.grad.data)
 
     def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:

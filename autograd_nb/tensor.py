@@ -365,9 +365,10 @@ class Tensor:
             f"the result must keep the tensor's shape and dtype, so write t = t {op} x instead"
         )
 
-    def _changed(self) -> None:
-        """Mark the array as changed in place, so graphs that saved it refuse to sweep."""
-        self._version = bump_epoch()
+    def _changed(self, epoch: int | None = None) -> None:
+        """Mark the array as changed in place, so graphs that saved it refuse to sweep; ``epoch``
+        lets several tensors share one change (an optimizer's step), else a new one is taken."""
+        self._version = bump_epoch() if epoch is None else epoch
         mark_changed(self.data, self._version)  # seen through views and detach() too
         node = self._node
         if node is not None and node.prim is not None:  # the value its rules read has changed

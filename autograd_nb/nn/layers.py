@@ -7,10 +7,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from ..apply import _unary
 from ..errors import ShapeError
 from ..functions import relu, sigmoid, tanh
-from ..primitives import elementwise as el
 from ..primitives.arithmetic import linear
 from ..tensor import Tensor, apply
 from .module import Module
@@ -76,21 +74,21 @@ class ReLU(Module):
     """max(x, 0) elementwise."""
 
     def forward(self, x) -> Tensor:
-        return _unary(el.relu, x) if isinstance(x, Tensor) else relu(x)
+        return relu(x)
 
 
 class Tanh(Module):
     """tanh(x) elementwise."""
 
     def forward(self, x) -> Tensor:
-        return _unary(el.tanh, x) if isinstance(x, Tensor) else tanh(x)
+        return tanh(x)
 
 
 class Sigmoid(Module):
     """σ(x) = 1 / (1 + e⁻ˣ) elementwise."""
 
     def forward(self, x) -> Tensor:
-        return _unary(el.sigmoid, x) if isinstance(x, Tensor) else sigmoid(x)
+        return sigmoid(x)
 
 
 class Sequential(Module):
