@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 
+# Jupyter refuses to run as root unless told; containers often run as root.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)  ## set up and open the tutorials in JupyterLab
-	$(BIN)/jupyter lab notebooks/01_why_autodiff.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) notebooks/01_why_autodiff.ipynb
 
 test: $(STAMP)  ## set up and run every test: unit, property, notebooks
 	env -u MPLBACKEND $(BIN)/python -m pytest $(PYTEST_NB) tests notebooks
