@@ -7,10 +7,11 @@ sweep.
 
 from __future__ import annotations
 
-from . import numpy_interop as _numpy_interop  # noqa: E402,F401  (NumPy calls on tensors)
+from . import methods as _methods  # noqa: F401  (Tensor's operators and methods, from the registry)
 from .backward import SweepStep
 from .errors import (
     AutogradError,
+    DtypeError,
     GradcheckError,
     InplaceError,
     MissingRuleError,
@@ -18,41 +19,17 @@ from .errors import (
     ShapeError,
 )
 from .forward import jvp
-from .functions import (
-    abs,
-    broadcast_to,
-    clip,
-    concatenate,
-    cos,
-    dot,
-    exp,
-    log,
-    log_softmax,
-    logsumexp,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    relu,
-    reshape,
-    sigmoid,
-    sin,
-    softmax,
-    sqrt,
-    stack,
-    sum,
-    tanh,
-    transpose,
-    where,
-)
+from .functions import PUBLIC as _PUBLIC
+from .functions import concatenate, dot, stack
 from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
+from .primitives.registry import defjvp, defvjp, primitive
 from .serialization import load, save
 from .tape import Record, Tape
 from .tensor import Tensor, as_tensor, ones, ones_like, tensor, zeros, zeros_like
 from .transforms import grad, hessian, jacobian, value_and_grad, vjp
+
+globals().update(_PUBLIC)  # ag.exp, ag.sum, ag.tanh...: one per registered primitive
 
 __version__ = "0.1.0"
 
@@ -62,9 +39,10 @@ __all__ = [
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
     "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp", "gradcheck",
     "AutogradError", "ShapeError", "MissingRuleError", "ReleasedGraphError", "InplaceError",
-    "GradcheckError",
+    "GradcheckError", "DtypeError",
+    "primitive", "defvjp", "defjvp",
     "save", "load",
-    "abs", "broadcast_to", "clip", "concatenate", "cos", "dot", "exp", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum", "tanh", "transpose", "where",
+    "concatenate", "dot", "stack", *sorted(_PUBLIC),
 ]
 
 _LAZY = {"viz", "nn", "optim", "data"}

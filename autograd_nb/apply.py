@@ -1,29 +1,22 @@
 """Running one operation: the primitive's NumPy forward, then a ``Node`` for the result when an
 input requires a gradient and recording is on. That is all a forward pass does; gradients come
-from the reverse sweep in ``backward.py``.
-
-``apply`` is the general entry; ``_binary`` and ``_unary`` are the same steps without the loop,
-for the operators a training loop runs most. ``Tensor`` is filled in by ``tensor.py``.
+from the reverse sweep in ``backward.py``, tangents from the forward-mode traces of
+``forward.py``, which listen here (as tapes and anomaly detection do).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .errors import AutogradError, ShapeError, describe
-from .grad_mode import HOOKS, state
-from .node import Node, _epoch
-from .primitives.registry import Primitive
+from .errors import AutogradError, DtypeError, ShapeError, describe
+from .grad_mode import state
+from .node import Node, current_epoch
+from .tensor import Tensor
 
-__all__ = ["apply"]
-
-Tensor: type = type(None)  # autograd_nb.tensor.Tensor, bound when tensor.py is imported
-_new = object.__new__
-
-_ndarray = np.ndarray
+__all__ = ["apply", "constant"]
 
 
-def _constant(x):
+def constant(x):
     """An operand that needs no gradient: Python numbers stay as they are (so a float32 tensor
     times 2.0 stays float32, as in NumPy), anything else becomes an array."""
     if isinstance(x, (int, float)) and not isinstance(x, bool):
@@ -31,19 +24,16 @@ def _constant(x):
     return np.asarray(x)
 
 
-def apply(prim: Primitive, inputs: tuple, params: tuple = ()) -> Tensor:
+def apply(prim, inputs: tuple, params: tuple = ()) -> Tensor:
     """Run ``prim`` on ``inputs`` (tensors or array-likes) with ``params``; record it if needed."""
     arrays = []
     parents = []
-    tracked = False
     for x in inputs:
         if isinstance(x, Tensor):
             arrays.append(x.data)
-            node = x._node
-            parents.append(node)
-            tracked = tracked or node is not None
+            parents.append(x._node)
         else:
-            arrays.append(_constant(x))
+            arrays.append(constant(x))
             parents.append(None)
     args = (*arrays, *params)
     saved = None
@@ -53,98 +43,32 @@ def apply(prim: Primitive, inputs: tuple, params: tuple = ()) -> Tensor:
         else:
             out, saved = prim.forward_saving(*args)
     except Exception as err:
-        raise _forward_error(prim, arrays, err) from err
-    if type(out) is not _ndarray:
+        raise forward_error(prim, arrays, err) from err
+    if type(out) is not np.ndarray:
         out = np.asarray(out)
-    mode = state.mode
-    if mode == HOOKS:
-        return _apply_hooked(prim, inputs, args, tuple(parents), out, tracked)
-    result = _new(Tensor)
-    result.data = out
-    result._name = None
-    result._version = 0
-    if tracked and mode:
-        result._node = node = Node(prim, tuple(parents), args, out, inputs, _epoch[0])
-        node.saved = saved
-    else:
-        result._node = None
-    return result
-
-
-def _binary(prim: Primitive, x: Tensor, y) -> Tensor:
-    """``apply`` for a two-input primitive whose first operand is a Tensor: the hot path of
-    ``+ - * /`` in a training loop, so it skips the generic loop."""
-    xd = x.data
-    xn = x._node
-    if isinstance(y, Tensor):
-        yd = y.data
-        yn = y._node
-    else:
-        yd = y = _constant(y)
-        yn = None
-    try:
-        out = prim.forward(xd, yd)
-    except Exception as err:
-        raise _forward_error(prim, (xd, yd), err) from err
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    mode = state.mode
-    if mode == HOOKS:
-        return _apply_hooked(prim, (x, y), (xd, yd), (xn, yn), out, xn is not None or yn is not None)
-    result = _new(Tensor)
-    result.data = out
-    result._name = None
-    result._version = 0
-    if mode and (xn is not None or yn is not None):
-        result._node = Node(prim, (xn, yn), (xd, yd), out, (x, y), _epoch[0])
-    else:
-        result._node = None
-    return result
-
-
-def _unary(prim: Primitive, x: Tensor) -> Tensor:
-    """``apply`` for a one-input primitive without parameters (exp, tanh, relu...)."""
-    xd = x.data
-    try:
-        out = prim.forward(xd)
-    except Exception as err:
-        raise _forward_error(prim, (xd,), err) from err
-    if type(out) is not _ndarray:
-        out = np.asarray(out)
-    xn = x._node
-    mode = state.mode
-    if mode == HOOKS:
-        return _apply_hooked(prim, (x,), (xd,), (xn,), out, xn is not None)
-    result = _new(Tensor)
-    result.data = out
-    result._name = None
-    result._version = 0
-    if mode and xn is not None:
-        result._node = Node(prim, (xn,), (xd,), out, (x,), _epoch[0])
-    else:
-        result._node = None
-    return result
-
-
-def _reflected(prim: Primitive, y, x: Tensor) -> Tensor:
-    """``y <op> x`` where only ``x`` is a Tensor (``2 * t``, ``1 - t``)."""
-    return apply(prim, (_constant(y), x))
-
-
-def _apply_hooked(prim, inputs, args, parents, out, tracked) -> Tensor:
-    """The slow path: anomaly detection, tapes and forward-mode traces are listening."""
-    if state.anomaly:
-        _check_finite_forward(prim, args[: len(parents)], out)
     node = None
-    if tracked and state.grad_enabled:
-        node = Node(prim, parents, args, out, tuple(inputs), _epoch[0])
+    if state.grad_enabled and any(p is not None for p in parents):
+        if out.dtype.kind == "c":
+            raise _complex_error(prim, arrays, out)
+        node = Node(prim, tuple(parents), args, out, inputs, current_epoch())
+        node.saved = saved
     result = Tensor._wrap(out, node)
-    if node is not None:
-        for tape in state.tapes:
-            tape._record(node, tuple(inputs), result)
-    for trace in state.forward:
-        trace.propagate(prim, tuple(inputs), args, result)
+    if state.hooks:
+        _run_hooks(prim, inputs, args, node, result)
     return result
+
+
+def _run_hooks(prim, inputs, args, node, result) -> None:
+    """Anomaly detection checks the value; tapes record the node; forward-mode traces give the
+    result its tangents, outermost level first (a level's rule may use the outer tangents)."""
+    if state.anomaly:
+        _check_finite_forward(prim, args[: len(inputs)], result.data)
+    if node is None:
+        return
+    for tape in state.tapes:
+        tape._record(node, inputs, result)
+    for trace in state.forward:
+        trace.propagate(node, inputs, result)
 
 
 def _check_finite_forward(prim, arrays, out) -> None:
@@ -163,7 +87,16 @@ def _check_finite_forward(prim, arrays, out) -> None:
             )
 
 
-def _forward_error(prim: Primitive, arrays, err: Exception) -> Exception:
+def _complex_error(prim, arrays, out) -> Exception:
+    shapes = " and ".join(describe(np.asarray(a)) for a in arrays)
+    return DtypeError(
+        f"{prim.name} on {shapes} gives complex values ({out.dtype}) from a tensor that "
+        f"carries a derivative; autograd_nb differentiates real functions only and never casts "
+        f"a complex value; keep the real and imaginary parts as two real tensors"
+    )
+
+
+def forward_error(prim, arrays, err: Exception) -> Exception:
     """Rewrite a NumPy error so that it names the operation, the operands' shapes and a fix."""
     shapes = " and ".join(describe(np.asarray(a)) for a in arrays)
     text = str(err)
@@ -181,5 +114,8 @@ def _forward_error(prim: Primitive, arrays, err: Exception) -> Exception:
             f"axis, counted from the right, to be equal or 1; reshape one operand "
             f"(e.g. x.reshape(-1, 1)) so the axes line up"
         )
-    kind = type(err) if isinstance(err, (ValueError, TypeError, IndexError)) else AutogradError
+    kind = type(err) if type(err) in (ValueError, TypeError, IndexError) else (
+        ValueError if isinstance(err, ValueError) else
+        TypeError if isinstance(err, TypeError) else
+        IndexError if isinstance(err, IndexError) else AutogradError)
     return kind(f"{prim.name} on {shapes}: {text}")

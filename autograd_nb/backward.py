@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import AutogradError, InplaceError, ReleasedGraphError, ShapeError
 from .grad_mode import set_grad_enabled, state
-from .node import Node, changed_since, inplace_epoch
+from .node import Node, current_epoch, written_since
 from .primitives.registry import unbroadcast
 from .primitives.shaping import astype
 from .tensor import Tensor
@@ -133,7 +133,7 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
     done = []  # operation nodes processed, released at the end
     retained = []
     found = {}
-    epoch = inplace_epoch()
+    epoch = current_epoch()
     anomaly = state.anomaly
     while heap:
         node = heappop(heap)[1]
@@ -257,34 +257,21 @@ def _as_tensors(node: Node, g):
 
 def _check_unchanged(node: Node) -> None:
     """Raise if an input this node saved, or its own output, was changed in place since."""
-    if getattr(node, "changed", None) is not None:
+    saved = node.args[: len(node.parents)]
+    for position, a in enumerate(saved):
+        if written_since(a, node.epoch):
+            raise InplaceError(
+                f"backward through '{node.prim.name}': its input {position} (shape {a.shape}) "
+                f"was changed in place after '{node.prim.name}' saved it (through it, a view of "
+                f"it such as t[i] or t.reshape(...), or t.detach()), so the gradient would use "
+                f"the wrong value; run backward() before changing it (e.g. before "
+                f"optimizer.step()), or compute a new tensor instead of modifying it"
+            )
+    if written_since(node.value, node.epoch):
         raise InplaceError(
             f"backward through '{node.prim.name}': its output (shape {node.value.shape}) was "
             f"changed in place after '{node.prim.name}' computed it, so the gradient would use "
             f"the wrong value; compute a new tensor (h = h * 2) instead of changing it in place"
-        )
-    for position, x in enumerate(node.inputs):
-        if isinstance(x, Tensor) and x._version > node.epoch:
-            raise InplaceError(
-                f"backward through '{node.prim.name}': its input {position} (shape {x.shape}) "
-                f"was changed in place after '{node.prim.name}' saved it, so the gradient would "
-                f"use the wrong value; run backward() before changing it (e.g. before "
-                f"optimizer.step()), or compute a new tensor instead of modifying it"
-            )
-    saved = node.args[: len(node.parents)]
-    for position, a in enumerate(saved):
-        if changed_since(a, node.epoch):
-            raise InplaceError(
-                f"backward through '{node.prim.name}': the memory of its input {position} "
-                f"(shape {a.shape}) was changed in place, through a tensor sharing it (a view "
-                f"such as t[i] or t.reshape(...), or t.detach()), after '{node.prim.name}' saved "
-                f"it; run backward() first, or copy before changing (t.detach().numpy().copy())"
-            )
-    if changed_since(node.value, node.epoch):
-        raise InplaceError(
-            f"backward through '{node.prim.name}': the memory of its output (shape "
-            f"{node.value.shape}) was changed in place through a tensor sharing it (a view or "
-            f"a detach()) after '{node.prim.name}' computed it; compute new tensors instead"
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "AutogradError",
     "ShapeError",
+    "DtypeError",
     "MissingRuleError",
     "ReleasedGraphError",
     "InplaceError",
@@ -18,6 +19,10 @@ class AutogradError(RuntimeError):
 
 class ShapeError(AutogradError, ValueError):
     """Operands whose shapes do not fit the operation (broadcasting, ``@``, reshape...)."""
+
+
+class DtypeError(AutogradError, TypeError):
+    """Values that cannot carry a derivative: integers, booleans, complex numbers, objects."""
 
 
 class MissingRuleError(AutogradError, NotImplementedError):

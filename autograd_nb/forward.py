@@ -3,60 +3,73 @@
 ``jvp(f, primals, tangents)`` runs ``f`` once; each operation adds ``∂out/∂input · tangent``
 over its inputs. One forward pass gives J·v, whatever the number of outputs: the mirror image
 of the reverse sweep, which gives vᵀ·J whatever the number of inputs.
+
+Each ``jvp`` call is one level, a ``ForwardTrace``; levels nest (``jvp`` of ``jvp``, ``jvp`` of
+``grad``) and never mix. A value's tangent at a level lives on its node (``Node.tangents``),
+under that level's trace. When an operation runs, each active level, outermost first, computes
+the result's tangent with the JVP rule — a small program on tensors, run while only the levels
+*outside* it are listening. So an outer level differentiates what an inner level's rule
+computes (that is a second derivative), and no level ever sees its own rules: no perturbation
+confusion (Siskind & Pearlmutter, 2005).
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import AutogradError
-from .grad_mode import is_grad_enabled, pushed, set_grad_enabled
-from .tensor import Tensor
+from .apply import apply
+from .errors import ShapeError
+from .grad_mode import forward_traces, no_grad, pushed, set_grad_enabled, state, transforming
+from .node import depends_on_older, next_index
+from .primitives.shaping import astype, broadcast_to, identity
+from .tensor import Tensor, check_differentiable
 
-__all__ = ["ForwardTrace", "jvp", "ForwardStep", "record_forward"]
+__all__ = ["ForwardTrace", "jvp", "ForwardStep", "record_forward", "transform_input"]
 
 
 class ForwardTrace:
-    """The tangents of the tensors computed while it is active (keyed by tensor identity)."""
+    """One level of forward mode: the tangents it gives to the values it perturbs."""
 
     def __init__(self, observer=None) -> None:
-        self._tangents: dict[int, tuple[Tensor, np.ndarray]] = {}
-        self.observer = observer  # told (prim name, input tensors, result, tangent) per step
+        self.observer = observer  # told (node, inputs, result, tangent) per step
 
-    def seed(self, x: Tensor, tangent) -> None:
-        tangent = np.broadcast_to(np.asarray(tangent, dtype=x.dtype), x.shape)
-        self._tangents[id(x)] = (x, tangent)
+    def tangent(self, x) -> Tensor | None:
+        """The tangent of tensor ``x`` at this level (``None``: not perturbed by it)."""
+        node = x._node if isinstance(x, Tensor) else None
+        if node is None or node.tangents is None:
+            return None
+        return node.tangents.get(self)
 
-    def tangent(self, x) -> np.ndarray | None:
-        entry = self._tangents.get(id(x)) if isinstance(x, Tensor) else None
-        return None if entry is None else entry[1]
+    def seed(self, x: Tensor, tangent: Tensor) -> None:
+        x._node.tangents = {**(x._node.tangents or {}), self: tangent}
 
-    def moved(self, old: Tensor, new: Tensor) -> None:
-        """``new`` took ``old``'s value in place (``t += x``, ``t[i] = v``): and its tangent."""
-        entry = self._tangents.get(id(old))
-        if entry is None:
-            self._tangents.pop(id(new), None)
-        else:
-            self._tangents[id(new)] = (new, entry[1])
-
-    def propagate(self, prim, inputs: tuple, args: tuple, result: Tensor) -> None:
-        total = None
-        for i, x in enumerate(inputs):
-            t = self.tangent(x)
-            if t is None:
-                continue
-            c = prim.jvp(i)(t, result.data, *args)
-            total = c if total is None else total + c
-        if total is None:
+    def propagate(self, node, inputs: tuple, result: Tensor) -> None:
+        """Give ``result`` (made by ``node`` from ``inputs``) its tangent at this level."""
+        tangents = [
+            None if p is None or p.tangents is None else p.tangents.get(self)
+            for p in node.parents
+        ]
+        if all(t is None for t in tangents):
             return
-        total = np.asarray(total, dtype=result.dtype)
-        if total.shape != result.shape:
-            total = np.broadcast_to(total, result.shape)
-        self._tangents[id(result)] = (result, total)
+        n = len(inputs)
+        args = tuple(
+            x if isinstance(x, Tensor) and x._node is not None else a
+            for x, a in zip(inputs, node.args[:n])
+        ) + node.args[n:]
+        outer = state.forward[: state.forward.index(self)]
+        with forward_traces(outer):  # this level's rules are seen by the outer levels only
+            total = None
+            for i, t in enumerate(tangents):
+                if t is not None:
+                    c = node.prim.jvp(i)(t, result, *args)
+                    total = c if total is None else total + c
+            total = _fit(total, result)
+        self.seed(result, total)
         if self.observer is not None:
-            self.observer(prim.name, inputs, result, total)
+            self.observer(node, inputs, result, total)
 
     def __enter__(self) -> ForwardTrace:
         self._context = pushed("forward", self)
@@ -67,51 +80,112 @@ class ForwardTrace:
         self._context.__exit__(*exc)
 
 
+def _fit(tangent, like: Tensor) -> Tensor:
+    """A rule's result as a tensor of ``like``'s shape and dtype (rules may return scalars)."""
+    if not isinstance(tangent, Tensor):
+        tangent = Tensor._wrap(np.asarray(tangent), None)
+    if tangent.shape != like.shape:
+        tangent = broadcast_to(tangent, like.shape)
+    if tangent.dtype != like.dtype:
+        tangent = astype(tangent, like.dtype)
+    return tangent
+
+
+def transform_input(value, who: str, position: int) -> Tensor:
+    """The variable a transformation differentiates with respect to, made from ``value``.
+
+    An outer variable (a tensor with a node) becomes a new node connected to it, so outer
+    levels see through while this level differentiates along it alone; anything else becomes
+    a fresh leaf. Only real floating-point values are accepted (ints become float64).
+    """
+    if isinstance(value, Tensor) and value._node is not None:
+        return apply(identity, (value,))
+    data = np.asarray(value.data if isinstance(value, Tensor) else value)
+    if data.dtype.kind in "biu":
+        data = data.astype(np.float64)
+    check_differentiable(data, f"{who}: argument {position}")
+    x = Tensor(data)
+    x.requires_grad = True
+    return x
+
+
+def _tangent_for(x: Tensor, t, position: int) -> Tensor:
+    if not isinstance(t, Tensor):
+        data = np.asarray(t)
+        if data.dtype.kind == "c" or data.dtype.kind not in "biuf":
+            check_differentiable(data, f"jvp: tangent {position}")
+        t = Tensor._wrap(data.astype(x.dtype, copy=False), None)
+    if t.shape != x.shape:
+        if t.size != 1:
+            raise ShapeError(
+                f"jvp: a tangent of shape {t.shape} for primal {position} of shape {x.shape}; "
+                f"each tangent must have its primal's shape"
+            )
+        t = broadcast_to(t, x.shape)
+    if t.dtype != x.dtype:
+        t = astype(t, x.dtype)
+    return t
+
+
+def output_tensor(out, who: str, f) -> Tensor:
+    """``f``'s result as a tensor, or a clear error when it is not a number or an array."""
+    if isinstance(out, Tensor):
+        return out
+    name = getattr(f, "__name__", "f")
+    if out is None:
+        raise TypeError(
+            f"{who}: {name} returned None; return the value to differentiate (a tensor or a "
+            f"number), e.g. `return loss` at the end of the function"
+        )
+    data = np.asarray(out)
+    if data.dtype.kind not in "biuf":
+        check_differentiable(data, f"{who}: the result of {name}")
+    return Tensor._wrap(data.astype(np.float64) if data.dtype.kind != "f" else data, None)
+
+
+def independent_warning(who: str, f) -> None:
+    warnings.warn(
+        f"{who}: the output of {getattr(f, '__name__', 'f')} does not depend on the inputs "
+        f"being differentiated, so the derivative is 0; if that is unexpected, look for a "
+        f"value that left the graph (.detach(), .numpy(), .item(), float())",
+        stacklevel=3,
+    )
+
+
 def jvp(f, primals, tangents):
     """Forward mode: ``(f(*primals), J·tangents)`` in one pass through ``f``.
 
     ``primals`` and ``tangents`` are sequences of the same length (one tangent per argument,
-    each of its argument's shape). Results are arrays (tensors if the primals were tensors).
+    each of its argument's shape). Results are arrays, or tensors when a primal or tangent is
+    a tensor; inside other transformations they stay differentiable.
     """
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(
             f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per argument"
         )
-    from .transforms import inside_transform
-
-    if inside_transform() and is_grad_enabled():
-        raise AutogradError(
-            "ag.jvp inside ag.grad/jacobian/hessian (reverse over forward) is not supported: "
-            "jvp returns plain values outside the graph, so their derivative would be 0; "
-            "differentiate twice in reverse mode instead (ag.grad of ag.grad)"
-        )
-    as_tensors = any(isinstance(p, Tensor) for p in primals)
+    first = next_index()
     trace = ForwardTrace()
-    with trace:
-        xs = []
-        for p, t in zip(primals, tangents):
-            x = Tensor._wrap(_float_array(p), None)
-            if np.shape(t) != x.shape:
-                raise ValueError(
-                    f"jvp: a tangent of shape {np.shape(t)} for a primal of shape {x.shape}; "
-                    f"each tangent must have its primal's shape"
-                )
-            trace.seed(x, t)
-            xs.append(x)
-        out = f(*xs)
-    value = out.data if isinstance(out, Tensor) else np.asarray(out)
+    with set_grad_enabled(True), transforming():
+        xs = [transform_input(p, "jvp", i) for i, p in enumerate(primals)]
+        with trace:
+            for i, (x, t) in enumerate(zip(xs, tangents)):
+                trace.seed(x, _tangent_for(x, t, i))
+            out = output_tensor(f(*xs), "jvp", f)
     tangent = trace.tangent(out)
     if tangent is None:
-        tangent = np.zeros_like(value)
-    if as_tensors:
-        return Tensor._wrap(value, None), Tensor._wrap(np.array(tangent), None)
-    return value, np.array(tangent)
+        independent_warning("jvp", f)
+        tangent = Tensor._wrap(np.zeros_like(out.data), None)
+    as_tensors = any(isinstance(a, Tensor) for a in primals + tangents)
+    return _result(out, first, as_tensors), _result(tangent, first, as_tensors)
 
 
-def _float_array(x) -> np.ndarray:
-    x = np.asarray(x.data if isinstance(x, Tensor) else x)
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
+def _result(t: Tensor, first: int, as_tensor: bool):
+    """A transformation's result: still connected to the outer variables it depends on,
+    detached from the inner ones."""
+    if t._node is not None and depends_on_older(t._node, first):
+        return t
+    return Tensor._wrap(t.data, None) if as_tensor else np.array(t.data)
 
 
 @dataclass(frozen=True)
@@ -149,30 +223,30 @@ def record_forward(f, primals, tangents) -> tuple[Tensor, list[ForwardStep]]:
     steps: list[ForwardStep] = []
     trace = ForwardTrace()
 
-    def observe(name, inputs, result, total) -> None:
-        node = result._node
+    def observe(node, inputs, result, total) -> None:
         terms = []
-        for i, x in enumerate(inputs):
-            t = trace.tangent(x)
-            if t is None or node is None:
-                continue
-            rule = node.prim.jvp(i)
-            c = np.asarray(rule(t, result.data, *node.args))
-            local = None
-            if node.prim.elementwise or (np.size(t) == 1 and result.data.size == 1):
-                local = np.asarray(rule(np.ones_like(t), result.data, *node.args))
-            terms.append((i, x._node.index if x._node is not None else None, local, c))
-        if node is not None:
-            steps.append(ForwardStep("op", node.index, name, np.array(total), tuple(terms)))
+        with no_grad():
+            for i, x in enumerate(inputs):
+                t = trace.tangent(x)
+                if t is None:
+                    continue
+                rule = node.prim.jvp(i)
+                c = np.asarray(rule(t.data, result.data, *node.args))
+                local = None
+                if node.prim.elementwise or (t.size == 1 and result.data.size == 1):
+                    local = np.asarray(rule(np.ones_like(t.data), result.data, *node.args))
+                terms.append((i, x._node.index, local, c))
+        steps.append(ForwardStep("op", node.index, node.prim.name, np.array(total.data),
+                                 tuple(terms)))
 
     trace.observer = observe
     with set_grad_enabled(True), trace:
         xs = []
-        for p, t in zip(primals, tangents):
-            x = Tensor(_float_array(p).copy(), requires_grad=True,
-                       name=p.name if isinstance(p, Tensor) else None)
-            trace.seed(x, t)
-            steps.append(ForwardStep("seed", x._node.index, "leaf", np.array(trace.tangent(x))))
+        for i, (p, t) in enumerate(zip(primals, tangents)):
+            x = Tensor(np.array(p.data if isinstance(p, Tensor) else p, dtype=float),
+                       requires_grad=True, name=p.name if isinstance(p, Tensor) else None)
+            trace.seed(x, _tangent_for(x, t, i))
+            steps.append(ForwardStep("seed", x._node.index, "leaf", np.array(trace.tangent(x).data)))
             xs.append(x)
         out = f(*xs)
     return out, steps

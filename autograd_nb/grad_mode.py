@@ -1,8 +1,8 @@
 """Thread-local switches of the engine: gradient recording, anomaly detection, active tapes.
 
-Every operation reads one small integer, ``state.mode``, to decide how much work to do:
-``OFF`` (nothing is recorded), ``RECORD`` (the fast path) or ``HOOKS`` (a tape, anomaly
-detection or forward mode is listening, so the slow path runs).
+Every operation reads two of them: ``grad_enabled`` (record a node?) and ``hooks`` (is a tape,
+anomaly detection or a forward-mode trace listening?). ``transforms`` counts the function
+transformations evaluating their function in this thread.
 """
 
 from __future__ import annotations
@@ -13,23 +13,18 @@ from contextlib import ContextDecorator, contextmanager
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly"]
 
-OFF, RECORD, HOOKS = 0, 1, 2
-
-
 class _State(threading.local):
     """Per-thread switches; class attributes are each new thread's defaults."""
 
     grad_enabled: bool = True
     anomaly: bool = False
     tapes: tuple = ()
-    forward: tuple = ()  # active forward-mode traces (see forward.py)
-    mode: int = RECORD
+    forward: tuple = ()  # active forward-mode traces, outermost first (see forward.py)
+    hooks: bool = False  # anomaly or tapes or forward
+    transforms: int = 0  # grad/jvp/... calls evaluating their function (nesting depth)
 
     def refresh(self) -> None:
-        if self.anomaly or self.tapes or self.forward:
-            self.mode = HOOKS
-        else:
-            self.mode = RECORD if self.grad_enabled else OFF
+        self.hooks = bool(self.anomaly or self.tapes or self.forward)
 
 
 state = _State()
@@ -88,6 +83,30 @@ def detect_anomaly() -> Iterator[None]:
     finally:
         state.anomaly = previous
         state.refresh()
+
+
+@contextmanager
+def forward_traces(traces: tuple) -> Iterator[None]:
+    """Only ``traces`` listen inside the block: a forward-mode rule runs under the levels
+    outside its own, so that they (and only they) differentiate what the rule computes."""
+    previous = state.forward
+    state.forward = traces
+    state.refresh()
+    try:
+        yield
+    finally:
+        state.forward = previous
+        state.refresh()
+
+
+@contextmanager
+def transforming() -> Iterator[None]:
+    """A transformation evaluates its function inside this block (``state.transforms``)."""
+    state.transforms += 1
+    try:
+        yield
+    finally:
+        state.transforms -= 1
 
 
 @contextmanager

@@ -4,6 +4,9 @@ A ``Node`` is an entry of the Wengert list. ``index`` is its position in the glo
 recording, so a sweep that visits nodes by decreasing index walks the tape backwards.
 A node never refers to the tensor it produced (no reference cycles): tensors point to nodes,
 nodes point to the nodes of their inputs.
+
+This module also keeps the one record of in-place changes: which memory was written, and when
+(``mark_written`` / ``written_since``), so that a sweep never reads a saved value that changed.
 """
 
 from __future__ import annotations
@@ -15,32 +18,34 @@ import numpy as np
 from numpy.lib.array_utils import byte_bounds
 
 __all__ = [
-    "Node", "leaf_node", "next_index", "inplace_epoch", "bump_epoch", "mark_changed",
-    "changed_since",
+    "Node", "leaf_node", "next_index", "current_epoch", "new_epoch", "mark_written",
+    "written_since", "depends_on_older",
 ]
 
-next_index = itertools.count().__next__
+_counter = itertools.count()
+next_index = _counter.__next__
 
-# Every in-place change of a tensor's array increments the epoch; a node remembers the epoch
-# at which it saved its inputs, so a sweep only looks closer when something changed since.
+# ----------------------------------------------------------------------------- in-place changes
+# Every in-place change of a tensor's memory takes a new epoch and remembers it under the array
+# that owns the memory. A node remembers the epoch at which it was recorded; the sweep looks
+# closer only at nodes recorded before the latest change. Views, reshapes and detach() share
+# their owner's memory, so a change through any of them is seen (as PyTorch's version counter
+# shared by views).
+
 _epoch = [0]
+# id of the array owning the memory -> {(first byte, end byte) written: epoch}, with the key
+# None for the whole buffer (an optimizer's update needs no byte arithmetic). Byte ranges let
+# a change of one part of a buffer leave alone a graph that saved another part.
+_written: dict[int, dict] = {}
 
 
-def inplace_epoch() -> int:
+def current_epoch() -> int:
     return _epoch[0]
 
 
-def bump_epoch() -> int:
+def new_epoch() -> int:
     _epoch[0] += 1
     return _epoch[0]
-
-
-# Memory written in place: id of the array that owns it -> {(first byte, end byte): epoch},
-# with the key ``None`` for the whole buffer (the common case, an optimizer's update, needs
-# no byte arithmetic). A change made through any tensor sharing that memory (a view from
-# t[i] or reshape, a detach()) is found by comparing byte ranges, whichever tensor the graph
-# saved.
-_changed: dict[int, dict] = {}
 
 
 def _owner(array: np.ndarray) -> np.ndarray:
@@ -49,22 +54,21 @@ def _owner(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def mark_changed(array: np.ndarray, epoch: int) -> None:
+def mark_written(array: np.ndarray, epoch: int) -> None:
     """Remember that the memory of ``array`` was written in place at ``epoch``."""
-    owner = array if array.base is None else _owner(array)
-    key = id(owner)
-    regions = _changed.get(key)
+    owner = _owner(array)
+    regions = _written.get(id(owner))
     if regions is None:
-        regions = _changed[key] = {}
-        weakref.finalize(owner, _changed.pop, key, None)  # forget it with the memory
+        regions = _written[id(owner)] = {}
+        weakref.finalize(owner, _written.pop, id(owner), None)  # forget it with the memory
     regions[None if array is owner else byte_bounds(array)] = epoch
 
 
-def changed_since(array, epoch: int) -> bool:
+def written_since(array, epoch: int) -> bool:
     """Whether memory of ``array`` was written in place after ``epoch``."""
     if type(array) is not np.ndarray:
         return False
-    regions = _changed.get(id(_owner(array)))
+    regions = _written.get(id(_owner(array)))
     if not regions:
         return False
     whole = regions.get(None)
@@ -77,24 +81,26 @@ def changed_since(array, epoch: int) -> bool:
     )
 
 
+# ------------------------------------------------------------------------------------- nodes
+
+
 class Node:
     """An operation's output in the graph.
 
     prim     the Primitive that made it (``None`` for a leaf that requires grad)
-    parents  per array input: that input's Node, or ``None`` when it needs no gradient
+    parents  per input: that input's Node, or ``None`` when it needs no gradient
     args     the arrays and parameters the forward received (dropped after a sweep)
     saved    values the forward kept for its VJP rules (``Primitive`` ``saves``), or ``None``
     value    the output array
-    inputs   the input tensors, kept to check that nothing changed them in place
-    inspected  recorded on a Tape or asked for by ``retain_grad()``: a sweep leaves it its
-             gradient (``grad``) and its saved values, for tables and pictures
-    changed  set (to the epoch) when the output's array is changed in place under no_grad;
-             unset otherwise (only read when something changed, so it costs nothing)
+    inputs   the input objects as given (tensors, arrays, numbers), for drawings
+    epoch    the in-place epoch when it was recorded
+    grad     its gradient, kept after a sweep when ``inspected`` (a Tape, ``retain_grad()``)
+    tangents forward mode: {trace: tangent tensor} for each active ``jvp`` that perturbs it
     """
 
     __slots__ = (
         "prim", "parents", "args", "saved", "value", "inputs", "index", "epoch",
-        "name", "grad", "inspected", "tensor_ref", "changed",
+        "name", "grad", "inspected", "tensor_ref", "tangents",
     )
 
     def __init__(self, prim, parents, args, value, inputs, epoch):
@@ -109,6 +115,7 @@ class Node:
         self.name = None
         self.grad = None
         self.inspected = False
+        self.tangents = None
 
     @property
     def op(self) -> str:
@@ -136,3 +143,23 @@ def leaf_node(tensor) -> Node:
     node = Node(None, (), None, None, None, 0)
     node.tensor_ref = weakref.ref(tensor)
     return node
+
+
+def depends_on_older(root: Node, first: int) -> bool:
+    """Whether any node leading to ``root`` was recorded before index ``first``.
+
+    A transformation records ``f`` from index ``first`` on; an older node is a value from
+    outside (an outer transformation's variable, or a tensor ``f`` closes over), whose
+    derivative the transformation's result must keep.
+    """
+    seen = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.index < first:
+            return True
+        for parent in node.parents:
+            if parent is not None and id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return False

@@ -1,26 +1,54 @@
 """NumPy calls on tensors: ``np.exp(t)``, ``array * t``, ``np.sum(t, axis=0)`` are recorded.
 
 NumPy hands any call involving a Tensor to ``Tensor.__array_ufunc__`` / ``__array_function__``,
-which land here. This is also what lets derivative rules, written in NumPy, run on tensors
-when ``create_graph=True``.
+which land here. The tables come from the registry (each primitive names the NumPy functions
+it stands for); below them, the few calls that are compositions or read values only. This is
+also what lets derivative rules, written in NumPy, run on tensors inside transformations.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from . import functions as F
-from .primitives import arithmetic as ar
-from .primitives import elementwise as el
-from .tensor import Tensor, apply
+from .apply import apply
+from .primitives import REGISTRY
+from .tensor import Tensor
 
-__all__ = ["handle_ufunc", "handle_function"]
+__all__ = ["handle_ufunc", "handle_function", "UFUNCS", "FUNCTIONS"]
 
-_UFUNCS = {
-    np.add: ar.add, np.subtract: ar.sub, np.multiply: ar.mul, np.true_divide: ar.div,
-    np.negative: ar.neg, np.power: ar.power, np.matmul: ar.matmul, np.exp: el.exp,
-    np.log: el.log, np.sqrt: el.sqrt, np.sin: el.sin, np.cos: el.cos, np.tanh: el.tanh,
-    np.absolute: el.absolute, np.maximum: el.maximum, np.minimum: el.minimum,
+
+def _values(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+# NumPy keywords that tensors accept only at their default value (the result is a new tensor
+# in the inputs' dtype): anything else is refused rather than ignored.
+_IGNORED_AT_DEFAULT = {"dtype": None, "out": None, "subok": True, "order": "C", "where": True}
+
+
+def _numpy_function(name: str, function: Callable) -> Callable:
+    """``np.<name>`` on tensors: the ag function, after NumPy's extra keywords are checked."""
+
+    def call(*args, **kwargs):
+        for key in [k for k in kwargs if k in _IGNORED_AT_DEFAULT]:
+            value = kwargs.pop(key)
+            if value is not _IGNORED_AT_DEFAULT[key] and not (key == "subok" and value is False):
+                raise TypeError(
+                    f"np.{name}(..., {key}={value!r}) on a tensor: autograd_nb records "
+                    f"np.{name} without {key}=; leave it out (cast with .astype on the values, "
+                    f"or assign the result)"
+                )
+        return function(*args, **kwargs)
+
+    return call
+
+
+UFUNCS = {
+    ufunc: prim for prim in REGISTRY.values() for ufunc in prim.numpy
+    if isinstance(ufunc, np.ufunc)
 }
 
 # ufuncs whose result has no useful derivative: computed on the values, outside the graph
@@ -29,39 +57,6 @@ _CONSTANT_UFUNCS = {
     np.isfinite, np.isnan, np.isinf, np.floor, np.ceil, np.rint, np.logical_and,
     np.logical_or, np.logical_not,
 }
-
-
-def _values(x):
-    return x.data if isinstance(x, Tensor) else x
-
-
-def handle_ufunc(ufunc, method, inputs, kwargs):
-    if method == "__call__" and not kwargs:
-        if ufunc in _UFUNCS:
-            return apply(_UFUNCS[ufunc], inputs)
-        if ufunc in _CONSTANT_UFUNCS:
-            return Tensor._wrap(np.asarray(ufunc(*(_values(x) for x in inputs))), None)
-    raise TypeError(
-        f"np.{ufunc.__name__}{'.' + method if method != '__call__' else ''} is not differentiable "
-        f"by autograd_nb{' with ' + ', '.join(kwargs) if kwargs else ''}; use the ag.* function "
-        f"if there is one, or t.numpy() to compute on the values outside the graph"
-    )
-
-
-def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **_):
-    return F.sum(a, axis=axis, keepdims=keepdims)
-
-
-def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **_):
-    return F.mean(a, axis=axis, keepdims=keepdims)
-
-
-def _max(a, axis=None, out=None, keepdims=False, **_):
-    return F.max(a, axis=axis, keepdims=keepdims)
-
-
-def _min(a, axis=None, out=None, keepdims=False, **_):
-    return F.min(a, axis=axis, keepdims=keepdims)
 
 
 def _swapaxes(a, axis1, axis2):
@@ -78,41 +73,64 @@ def _squeeze(a, axis=None):
     return F.reshape(a, np.squeeze(np.empty(np.shape(a), dtype=bool), axis).shape)
 
 
-def _clip(a, a_min=None, a_max=None, **_):
-    return F.clip(a, a_min, a_max)
+def _on_values(func):
+    """A NumPy function that only reads values (shapes, comparisons): never recorded."""
 
-
-def _constant_like(func):
     def plain(*args, **kwargs):
         return func(*(_values(a) for a in args), **kwargs)
 
     return plain
 
 
-_FUNCTIONS = {
-    np.sum: _sum, np.mean: _mean, np.max: _max, np.min: _min, np.amax: _max, np.amin: _min,
-    np.reshape: lambda a, shape, **_: F.reshape(a, shape),
-    np.transpose: lambda a, axes=None: F.transpose(a, axes),
-    np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
-    np.broadcast_to: lambda a, shape, **_: F.broadcast_to(a, shape),
-    np.where: lambda c, x, y: F.where(c, x, y), np.clip: _clip,
-    np.concatenate: lambda arrays, axis=0, **_: F.concatenate(arrays, axis),
-    np.stack: lambda arrays, axis=0, **_: F.stack(arrays, axis),
-    np.dot: F.dot, np.tanh: F.tanh,
-    np.shape: lambda a: np.shape(_values(a)), np.ndim: lambda a: np.ndim(_values(a)),
-    np.size: lambda a, axis=None: np.size(_values(a), axis),
-    np.result_type: _constant_like(np.result_type),
-    np.zeros_like: _constant_like(np.zeros_like), np.ones_like: _constant_like(np.ones_like),
-    np.allclose: _constant_like(np.allclose), np.isclose: _constant_like(np.isclose),
-    np.array_equal: _constant_like(np.array_equal),
+FUNCTIONS: dict[Callable, Callable] = {
+    function: _numpy_function(function.__name__, F.PUBLIC[prim.function])
+    for prim in REGISTRY.values() if prim.function
+    for function in prim.numpy if not isinstance(function, np.ufunc)
 }
+FUNCTIONS.update({
+    np.concatenate: _numpy_function("concatenate", F.concatenate),
+    np.stack: _numpy_function("stack", F.stack),
+    np.dot: F.dot,
+    np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
+    np.shape: _on_values(np.shape), np.ndim: _on_values(np.ndim), np.size: _on_values(np.size),
+    np.result_type: _on_values(np.result_type),
+    np.zeros_like: _on_values(np.zeros_like), np.ones_like: _on_values(np.ones_like),
+    np.allclose: _on_values(np.allclose), np.isclose: _on_values(np.isclose),
+    np.array_equal: _on_values(np.array_equal),
+})
+
+
+def _numpy_name(func) -> str:
+    module = getattr(func, "__module__", None) or "numpy"
+    module = "np" + module[len("numpy"):] if module.startswith("numpy") else module
+    module = module.replace("._core", "").replace(".core", "")
+    if module.startswith("np.") and module.count(".") > 1:
+        module = "np"
+    return f"{module}.{getattr(func, '__name__', repr(func))}"
+
+
+def handle_ufunc(ufunc, method, inputs, kwargs):
+    if method == "__call__":
+        prim = UFUNCS.get(ufunc)
+        if prim is not None:
+            if kwargs:
+                return _numpy_function(ufunc.__name__, lambda *a: apply(prim, a))(*inputs, **kwargs)
+            return apply(prim, inputs)
+        if ufunc in _CONSTANT_UFUNCS:
+            return Tensor._wrap(np.asarray(ufunc(*(_values(x) for x in inputs), **kwargs)), None)
+    raise TypeError(
+        f"np.{ufunc.__name__}{'.' + method if method != '__call__' else ''} is not differentiable "
+        f"by autograd_nb; use the ag.* function if there is one, or t.detach() to compute on "
+        f"the values outside the graph"
+    )
 
 
 def handle_function(func, args, kwargs):
-    handler = _FUNCTIONS.get(func)
+    handler = FUNCTIONS.get(func)
     if handler is None:
         raise TypeError(
-            f"np.{func.__name__} is not differentiable by autograd_nb; use the ag.* function "
-            f"if there is one, or t.numpy() to compute on the values outside the graph"
+            f"{_numpy_name(func)} is not differentiable by autograd_nb (no rule is registered "
+            f"for it); use the ag.* function if there is one, or t.detach() to compute on the "
+            f"values outside the graph"
         )
     return handler(*args, **kwargs)

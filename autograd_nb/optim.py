@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .node import bump_epoch
+from .node import new_epoch
 from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam"]
@@ -57,7 +57,7 @@ class Optimizer:
         """Update every parameter that has a gradient, in place."""
         # Updates work on arrays, so nothing is recorded (no need for no_grad).
         update = self._update
-        epoch = bump_epoch()  # the whole step is one in-place change
+        epoch = new_epoch()  # the whole step is one in-place change
         for i, p in enumerate(self.params):
             node = p._node  # None only if requires_grad was turned off since
             if node is not None and node.grad is not None:

@@ -1,124 +1,131 @@
-"""Function transformations on one reverse sweep: ``grad``, ``value_and_grad``, ``jacobian``,
-``hessian``. They nest (``grad(grad(f))``) because the inner sweep is recorded when the outer
-one will need it.
+"""Function transformations on one reverse sweep: ``vjp``, and on it ``grad``,
+``value_and_grad``, ``jacobian``, ``hessian``.
+
+Each call records ``f`` from a fresh variable per differentiated argument, then sweeps back
+from the output to those variables alone. An outer variable (from an enclosing ``grad`` or
+``jvp``, or a tensor ``f`` closes over) enters as a node connected to it; when the output
+depends on one, the sweep is itself recorded (``create_graph``), so the result stays
+differentiable by the outer levels (``grad(grad(f))``, ``jvp`` of ``grad``...), while this
+level's derivative is the partial one along its own variables only.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import numpy as np
 
 from .backward import sweep
 from .errors import AutogradError, ShapeError
-from .grad_mode import is_grad_enabled, set_grad_enabled, state
+from .forward import _result, independent_warning, output_tensor, transform_input
+from .functions import stack
+from .grad_mode import set_grad_enabled, state, transforming
+from .node import depends_on_older, next_index
+from .primitives.shaping import astype
 from .tensor import Tensor
 
 __all__ = ["grad", "value_and_grad", "jacobian", "hessian", "vjp"]
 
 
-_active = threading.local()  # .depth: how many transforms are evaluating their function
+class _Pullback:
+    """``f`` recorded at its arguments, ready to pull cotangents back to the chosen ones."""
+
+    def __init__(self, f: Callable, args: tuple, argnums, who: str) -> None:
+        self.nums = _argnums(argnums, len(args), who)
+        self.f, self.who = f, who
+        self.first = next_index()  # every node of this level comes after it
+        xs = list(args)
+        with set_grad_enabled(True), transforming():  # even inside no_grad()
+            for i in self.nums:
+                xs[i] = transform_input(args[i], who, i)
+            self.out = output_tensor(f(*xs), who, f)
+        self.sources = [xs[i] for i in self.nums]
+        self.as_tensors = any(isinstance(args[i], Tensor) for i in self.nums)
+
+    def __call__(self, cotangent) -> list[Tensor]:
+        """vᵀ·∂f/∂x for each chosen argument x: tensors, recorded when outer levels need them."""
+        out = self.out
+        if out._node is None:
+            independent_warning(self.who, self.f)
+            return [Tensor._wrap(np.zeros_like(s.data), None) for s in self.sources]
+        seed = _seed(cotangent, out, self.who)
+        record = state.grad_enabled and (
+            seed._node is not None or depends_on_older(out._node, self.first))
+        wanted = {s._node: s for s in self.sources}
+        found = sweep(out._node, seed if record else seed.data, retain_graph=True,
+                      create_graph=record, accumulate=False, sources=wanted)
+        if not found:
+            independent_warning(self.who, self.f)
+        return [_as_grad(found.get(s._node), s) for s in self.sources]
+
+    def result(self, t: Tensor):
+        return _result(t, self.first, self.as_tensors)
 
 
-def inside_transform() -> bool:
-    """True while grad/jacobian/hessian/vjp evaluates its function (in this thread)."""
-    return getattr(_active, "depth", 0) > 0
-
-
-def _trace(f: Callable, args: tuple, argnums: tuple[int, ...]):
-    """Call ``f`` with the chosen arguments as tensors that require grad.
-
-    Inside another transform (``grad(grad(f))``, or an outer variable reaching ``f`` through
-    another argument or a closure) the inner sweep must be recorded: ``nested``. An argument
-    that already requires grad (an outer variable) becomes a fresh variable connected to it,
-    so that the result stays connected to the outer computation while the inner derivative
-    is the partial one along this argument alone (``grad(lambda y: y * x)(x)`` is ``x``).
-    """
-    if state.forward:
-        raise AutogradError(
-            "ag.grad/jacobian/hessian inside ag.jvp (forward over reverse) is not supported: "
-            "the reverse sweep runs on plain arrays, so the gradient's tangent would be lost; "
-            "for a Hessian-vector product differentiate twice in reverse mode: "
-            "ag.grad(lambda x: (ag.grad(f)(x) * v).sum())(x)"
-        )
-    xs = list(args)
-    depth = getattr(_active, "depth", 0)
-    nested = depth > 0 and is_grad_enabled()
-    for i in argnums:
-        a = args[i]
-        if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
-            nested = True
-            xs[i] = a.reshape(a.shape)
-        else:
-            data = np.asarray(a.data if isinstance(a, Tensor) else a)
-            xs[i] = Tensor(data if data.dtype.kind == "f" else data.astype(np.float64),
-                           requires_grad=True)
-    _active.depth = depth + 1
-    try:
-        with set_grad_enabled(True):  # a transform differentiates even inside no_grad()
-            out = f(*xs)
-    finally:
-        _active.depth = depth
-    return out, [xs[i] for i in argnums], nested
-
-
-def vjp(f: Callable, *args, argnums=0):
-    """``(f(*args), vjp_fn)`` where ``vjp_fn(v)`` gives ``vᵀ·∂f/∂args[argnums]`` for each argnum."""
+def _argnums(argnums, n: int, who: str) -> tuple[int, ...]:
     nums = argnums if isinstance(argnums, tuple) else (argnums,)
-    out, sources, nested = _trace(f, args, nums)
-    returns_tensor = nested or any(isinstance(args[i], Tensor) for i in nums)
-
-    def vjp_fn(v):
-        grads = _pullback(out, sources, v, nested, f)
-        grads = tuple(g if returns_tensor else g.data for g in grads)
-        return grads if isinstance(argnums, tuple) else grads[0]
-
-    return out, vjp_fn
+    for i in nums:
+        if not isinstance(i, (int, np.integer)) or not -n <= i < n:
+            raise ValueError(
+                f"{who}: argnums={argnums!r} but the function was called with {n} "
+                f"argument{'s' if n != 1 else ''}; give argument positions from 0 to {n - 1}"
+            )
+    return tuple(int(i) % n for i in nums)
 
 
-def _pullback(out, sources, seed, nested: bool, f) -> tuple[Tensor, ...]:
-    if not isinstance(out, Tensor) or out._node is None:  # f does not depend on its inputs
-        return tuple(Tensor(np.zeros_like(s.data)) for s in sources)
-    seed = seed.data if isinstance(seed, Tensor) else np.asarray(seed, dtype=out.dtype)
-    if seed.shape != out.shape:
-        seed = np.broadcast_to(seed, out.shape)
-    wanted = {s._node: s for s in sources}
-    if nested:
-        found = sweep(out._node, Tensor._wrap(np.array(seed), None), create_graph=True,
-                      accumulate=False, sources=wanted)
+def _seed(cotangent, out: Tensor, who: str) -> Tensor:
+    if isinstance(cotangent, Tensor):
+        seed = cotangent if cotangent.dtype == out.dtype else astype(cotangent, out.dtype)
     else:
-        found = sweep(out._node, seed, retain_graph=True, accumulate=False, sources=wanted)
-    return tuple(_as_grad(found.get(s._node), s) for s in sources)
+        seed = Tensor._wrap(np.asarray(cotangent, dtype=out.dtype), None)
+    if seed.shape != out.shape:
+        if seed.size != 1:
+            raise ShapeError(
+                f"{who}: a cotangent of shape {seed.shape} for an output of shape {out.shape}; "
+                f"give one of the output's shape"
+            )
+        seed = seed * Tensor._wrap(np.ones(out.shape, dtype=out.dtype), None)
+    return seed
 
 
 def _as_grad(g, source: Tensor) -> Tensor:
     if g is None:
-        return Tensor(np.zeros_like(source.data))
+        return Tensor._wrap(np.zeros_like(source.data), None)
     if isinstance(g, Tensor):
-        return g
+        return g if g.dtype == source.dtype else astype(g, source.dtype)
     return Tensor._wrap(np.array(g, dtype=source.dtype), None)
 
 
-def _check_scalar(out, f, who: str) -> None:
-    size = np.size(out.data if isinstance(out, Tensor) else out)
-    if size != 1:
-        raise ShapeError(
-            f"{who}: {getattr(f, '__name__', 'f')} returned shape {np.shape(out)}, but {who} "
-            f"needs a single number; reduce it (e.g. .sum()) or use ag.jacobian for all outputs"
-        )
+def vjp(f: Callable, *args, argnums=0):
+    """``(f(*args), vjp_fn)`` where ``vjp_fn(v)`` gives ``vᵀ·∂f/∂args[argnums]``.
+
+    ``vjp_fn`` is itself differentiable, in ``v`` and in what ``f`` closes over.
+    """
+    pull = _Pullback(f, args, argnums, "vjp")
+
+    def vjp_fn(v):
+        grads = tuple(pull.result(g) if not isinstance(v, Tensor) else
+                      _result(g, pull.first, True) for g in pull(v))
+        return grads if isinstance(argnums, tuple) else grads[0]
+
+    return pull.result(pull.out), vjp_fn
 
 
 def value_and_grad(f: Callable, argnums=0) -> Callable:
     """A function returning ``(f(*args), df/dargs)`` from one forward and one reverse pass."""
 
     def value_and_grad_f(*args):
-        out, vjp_fn = vjp(f, *args, argnums=argnums)
-        _check_scalar(out, f, "grad")
-        if not _any_tensor(args) and isinstance(out, Tensor):
-            out = out.data
-        return out, vjp_fn(1.0)
+        pull = _Pullback(f, args, argnums, "grad")
+        if pull.out.size != 1:
+            raise ShapeError(
+                f"grad: {getattr(f, '__name__', 'f')} returned shape {pull.out.shape}, but grad "
+                f"needs a single number; reduce it (e.g. .sum()) or use ag.jacobian for all "
+                f"outputs"
+            )
+        grads = tuple(pull.result(g) for g in pull(1.0))
+        return pull.result(pull.out), grads if isinstance(argnums, tuple) else grads[0]
 
+    value_and_grad_f.__name__ = f"value_and_grad_{getattr(f, '__name__', 'f')}"
     return value_and_grad_f
 
 
@@ -135,38 +142,32 @@ def grad(f: Callable, argnums=0) -> Callable:
     return grad_f
 
 
-def _any_tensor(args) -> bool:
-    return any(isinstance(a, Tensor) for a in args)
-
-
 def jacobian(f: Callable, argnums=0) -> Callable:
     """A function returning the Jacobian ∂f/∂x with shape ``f(x).shape + x.shape``: one reverse
     sweep per output element."""
 
     def jacobian_f(*args):
-        nums = argnums if isinstance(argnums, tuple) else (argnums,)
-        out, sources, nested = _trace(f, args, nums)
-        if not isinstance(out, Tensor):
-            out = Tensor(out)
-        rows = [[] for _ in sources]
-        for k in range(out.data.size):
+        pull = _Pullback(f, args, argnums, "jacobian")
+        out = pull.out
+        rows: list[list[Tensor]] = [[] for _ in pull.sources]
+        for k in range(out.size):
             seed = np.zeros(out.shape, dtype=out.dtype)
             seed.flat[k] = 1
-            for rows_i, g in zip(rows, _pullback(out, sources, seed, nested, f)):
+            for rows_i, g in zip(rows, pull(seed)):
                 rows_i.append(g)
         results = []
-        for s, rows_i in zip(sources, rows):
-            shape = out.shape + s.shape
-            if nested or _any_tensor(args):
-                from .functions import reshape, stack
-
-                j = reshape(stack(rows_i), shape) if rows_i else Tensor(np.zeros(shape))
-                results.append(j if nested else j.detach())
+        for source, rows_i in zip(pull.sources, rows):
+            shape = out.shape + source.shape
+            if not rows_i:
+                j = Tensor._wrap(np.zeros(shape, dtype=source.dtype), None)
+            elif any(r._node is not None for r in rows_i):
+                j = stack(rows_i).reshape(shape)
             else:
-                results.append(np.stack([r.data for r in rows_i]).reshape(shape)
-                               if rows_i else np.zeros(shape))
+                j = Tensor._wrap(np.stack([r.data for r in rows_i]).reshape(shape), None)
+            results.append(pull.result(j))
         return tuple(results) if isinstance(argnums, tuple) else results[0]
 
+    jacobian_f.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
     return jacobian_f
 
 

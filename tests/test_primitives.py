@@ -28,7 +28,7 @@ from autograd_nb.primitives import losses as ls
 from autograd_nb.primitives import shaping as sh
 from autograd_nb.primitives.arithmetic import linear, linear_vjp_b
 from autograd_nb.primitives.elementwise import tanh_vjp
-from autograd_nb.tensor import apply
+from autograd_nb.apply import apply
 
 # ------------------------------------------------------------------------------ input makers
 
@@ -160,6 +160,7 @@ CASES = [
     C("matmul", lambda x, y: x @ y, N(3), N(2, 3, 4)),
     C("matmul", lambda x, y: x @ y, N(2, 2, 3), N(3)),
     C("matmul", lambda x, y: ag.dot(x, y), N(2, 3), N(3, 2)),
+    C("identity", lambda x: sh.identity(x) * 1.0, N(2, 3), order2=True),
     C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(3), N(4, 3), N(4), order2=True),
     C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(5, 3), N(4, 3), N(4), order2=True),
     C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(2, 5, 3), N(4, 3), N(4)),

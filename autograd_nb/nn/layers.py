@@ -10,7 +10,8 @@ import numpy as np
 from ..errors import ShapeError
 from ..functions import relu, sigmoid, tanh
 from ..primitives.arithmetic import linear
-from ..tensor import Tensor, apply
+from ..apply import apply
+from ..tensor import Tensor
 from .module import Module
 
 __all__ = ["Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP", "as_rng"]

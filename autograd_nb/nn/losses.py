@@ -11,7 +11,8 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..primitives import losses as prim
-from ..tensor import Tensor, apply
+from ..apply import apply
+from ..tensor import Tensor
 
 __all__ = ["mse_loss", "binary_cross_entropy_with_logits", "cross_entropy"]
 

@@ -6,14 +6,14 @@ import functools
 
 import numpy as np
 
-from .registry import defjvp, defvjp, primitive
+from .registry import defjvp, defvjp, primitive, value_of
 
 __all__ = ["add", "sub", "mul", "div", "neg", "power", "matmul", "linear"]
 
 # ----------------------------------------------------------------------------------------- add
 
 
-@primitive("add", nin=2, elementwise=True)
+@primitive("add", nin=2, elementwise=True, numpy=np.add, operator="+")
 def add(x, y):
     return x + y
 
@@ -40,7 +40,7 @@ defjvp(add, add_jvp_x, add_jvp_y)
 # ----------------------------------------------------------------------------------------- sub
 
 
-@primitive("sub", nin=2, elementwise=True)
+@primitive("sub", nin=2, elementwise=True, numpy=np.subtract, operator="-")
 def sub(x, y):
     return x - y
 
@@ -67,7 +67,7 @@ defjvp(sub, sub_jvp_x, sub_jvp_y)
 # ----------------------------------------------------------------------------------------- mul
 
 
-@primitive("mul", nin=2, elementwise=True)
+@primitive("mul", nin=2, elementwise=True, numpy=np.multiply, operator="*")
 def mul(x, y):
     return x * y
 
@@ -94,7 +94,7 @@ defjvp(mul, mul_jvp_x, mul_jvp_y)
 # ----------------------------------------------------------------------------------------- div
 
 
-@primitive("div", nin=2, elementwise=True)
+@primitive("div", nin=2, elementwise=True, numpy=np.true_divide, operator="/")
 def div(x, y):
     return x / y
 
@@ -121,7 +121,7 @@ defjvp(div, div_jvp_x, div_jvp_y)
 # ----------------------------------------------------------------------------------------- neg
 
 
-@primitive("neg", elementwise=True)
+@primitive("neg", nin=1, elementwise=True, numpy=np.negative, operator="unary -")
 def neg(x):
     return -x
 
@@ -140,31 +140,43 @@ defjvp(neg, neg_jvp)
 # --------------------------------------------------------------------------------------- power
 
 
-@primitive("pow", nin=2, elementwise=True)
+@primitive("pow", nin=2, elementwise=True, numpy=np.power, operator="**")
 def power(x, y):
     return x**y
 
 
+# PyTorch's conventions where the formulas give 0·inf or log of 0: d(x^0)/dx is 0 everywhere
+# (x = 0 included), and d(0^y)/dy is 0 for y >= 0. Elsewhere the formulas hold as they are:
+# a negative base has no real log, so d(x^y)/dy is NaN there, as in PyTorch.
+
+
+def _times_dx(g, x, y):  # g·y·x^(y-1), and 0 where y = 0
+    exponent_zero = value_of(y) == 0
+    if not exponent_zero.any():
+        return g * y * x ** (y - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0·inf at x = 0, masked out
+        return np.where(exponent_zero, 0.0, g * y * x ** (y - 1))
+
+
+def _log_base(x, y):  # log x, taken as 0 where x = 0 and y >= 0 (there x^y·log x -> 0)
+    at_zero = (value_of(x) == 0) & (value_of(y) >= 0)
+    return np.log(np.where(at_zero, 1.0, x)) if at_zero.any() else np.log(x)
+
+
 def power_vjp_x(g, ans, x, y):  # d(x^y)/dx = y·x^(y-1)
-    return g * y * x ** (y - 1)
+    return _times_dx(g, x, y)
 
 
-def _log_base(x):
-    # d(x^y)/dy = x^y·log x; where x <= 0 the real power has no such derivative: use 0 there
-    # (x = 0 with y > 0 gives ans = 0, so the product is 0 either way), as PyTorch does.
-    return np.log(np.where(np.asarray(x) > 0, x, 1))
-
-
-def power_vjp_y(g, ans, x, y):
-    return g * ans * _log_base(x)
+def power_vjp_y(g, ans, x, y):  # d(x^y)/dy = x^y·log x
+    return g * ans * _log_base(x, y)
 
 
 def power_jvp_x(t, ans, x, y):
-    return t * y * x ** (y - 1)
+    return _times_dx(t, x, y)
 
 
 def power_jvp_y(t, ans, x, y):
-    return t * ans * _log_base(x)
+    return t * ans * _log_base(x, y)
 
 
 defvjp(power, power_vjp_x, power_vjp_y)
@@ -185,7 +197,7 @@ def _row(a):  # (..., k) -> (..., 1, k)
     return a.reshape(a.shape[:-1] + (1, a.shape[-1]))
 
 
-@primitive("matmul", nin=2)
+@primitive("matmul", nin=2, numpy=np.matmul, function="matmul", operator="@")
 def matmul(x, y):
     return x @ y
 

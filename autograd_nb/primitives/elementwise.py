@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .registry import defjvp, defvjp, primitive
+from .registry import defjvp, defvjp, primitive, value_of
 
 __all__ = [
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "absolute",
@@ -19,7 +19,7 @@ __all__ = [
 # ----------------------------------------------------------------------------------------- exp
 
 
-@primitive("exp", elementwise=True)
+@primitive("exp", nin=1, elementwise=True, numpy=np.exp, function="exp", method="exp")
 def exp(x):
     return np.exp(x)
 
@@ -38,7 +38,7 @@ defjvp(exp, exp_jvp)
 # ----------------------------------------------------------------------------------------- log
 
 
-@primitive("log", elementwise=True)
+@primitive("log", nin=1, elementwise=True, numpy=np.log, function="log", method="log")
 def log(x):
     return np.log(x)
 
@@ -57,7 +57,7 @@ defjvp(log, log_jvp)
 # ---------------------------------------------------------------------------------------- sqrt
 
 
-@primitive("sqrt", elementwise=True)
+@primitive("sqrt", nin=1, elementwise=True, numpy=np.sqrt, function="sqrt", method="sqrt")
 def sqrt(x):
     return np.sqrt(x)
 
@@ -76,7 +76,7 @@ defjvp(sqrt, sqrt_jvp)
 # ----------------------------------------------------------------------------------------- sin
 
 
-@primitive("sin", elementwise=True)
+@primitive("sin", nin=1, elementwise=True, numpy=np.sin, function="sin", method="sin")
 def sin(x):
     return np.sin(x)
 
@@ -95,7 +95,7 @@ defjvp(sin, sin_jvp)
 # ----------------------------------------------------------------------------------------- cos
 
 
-@primitive("cos", elementwise=True)
+@primitive("cos", nin=1, elementwise=True, numpy=np.cos, function="cos", method="cos")
 def cos(x):
     return np.cos(x)
 
@@ -120,7 +120,7 @@ _IN_PLACE_FROM = 4096
 # node, and its derivative 1 - tanh² reuses the output.
 
 
-@primitive("tanh", elementwise=True)
+@primitive("tanh", nin=1, elementwise=True, numpy=np.tanh, function="tanh", method="tanh")
 def tanh(x):
     return np.tanh(x)
 
@@ -146,7 +146,7 @@ defjvp(tanh, tanh_jvp)
 # σ(x) = (1 + tanh(x/2)) / 2.
 
 
-@primitive("sigmoid", elementwise=True)
+@primitive("sigmoid", nin=1, elementwise=True, function="sigmoid", method="sigmoid")
 def sigmoid(x):
     return 0.5 * np.tanh(0.5 * x) + 0.5
 
@@ -167,17 +167,17 @@ defjvp(sigmoid, sigmoid_jvp)
 # gradient, which keeps "dead" units dead rather than giving them half a gradient.
 
 
-@primitive("relu", elementwise=True)
+@primitive("relu", nin=1, elementwise=True, function="relu", method="relu")
 def relu(x):
     return np.maximum(x, 0)
 
 
 def relu_vjp(g, ans, x):
-    return g * (np.asarray(x) > 0)
+    return g * (value_of(x) > 0)
 
 
 def relu_jvp(t, ans, x):
-    return t * (np.asarray(x) > 0)
+    return t * (value_of(x) > 0)
 
 
 defvjp(relu, relu_vjp)
@@ -187,17 +187,18 @@ defjvp(relu, relu_jvp)
 # d|x|/dx = sign(x), taken as 0 at x = 0.
 
 
-@primitive("abs", elementwise=True)
+@primitive("abs", nin=1, elementwise=True, numpy=np.absolute, function="abs", method="abs",
+           operator="abs")
 def absolute(x):
     return np.abs(x)
 
 
 def abs_vjp(g, ans, x):
-    return g * np.sign(np.asarray(x))
+    return g * np.sign(value_of(x))
 
 
 def abs_jvp(t, ans, x):
-    return t * np.sign(np.asarray(x))
+    return t * np.sign(value_of(x))
 
 
 defvjp(absolute, abs_vjp)
@@ -208,11 +209,11 @@ defjvp(absolute, abs_jvp)
 
 
 def _share(g, mine, other, pick):
-    mine, other = np.asarray(mine), np.asarray(other)
+    mine, other = value_of(mine), value_of(other)
     return np.where(pick(mine, other), g, np.where(mine == other, 0.5 * g, 0))
 
 
-@primitive("maximum", nin=2, elementwise=True)
+@primitive("maximum", nin=2, elementwise=True, numpy=np.maximum, function="maximum")
 def maximum(x, y):
     return np.maximum(x, y)
 
@@ -229,7 +230,7 @@ defvjp(maximum, maximum_vjp_x, maximum_vjp_y)
 defjvp(maximum, maximum_vjp_x, maximum_vjp_y)  # diagonal Jacobian: the same factor both ways
 
 
-@primitive("minimum", nin=2, elementwise=True)
+@primitive("minimum", nin=2, elementwise=True, numpy=np.minimum, function="minimum")
 def minimum(x, y):
     return np.minimum(x, y)
 
@@ -255,13 +256,14 @@ def _bound(b):  # Python numbers stay as they are, so float32 stays float32 (as 
     return b if b is None or isinstance(b, (int, float)) else np.asarray(b)
 
 
-@primitive("clip", elementwise=True)
-def clip(x, lo, hi):
-    return np.clip(x, _bound(lo), _bound(hi))
+@primitive("clip", nin=1, elementwise=True, numpy=np.clip, function="clip", method="clip")
+def clip(x, a_min=None, a_max=None):
+    """``x`` limited to [a_min, a_max]; the gradient passes only inside the bounds."""
+    return np.clip(x, _bound(a_min), _bound(a_max))
 
 
 def clip_vjp(g, ans, x, lo, hi):
-    x = np.asarray(x)
+    x = value_of(x)
     inside = np.ones(x.shape, dtype=bool)
     if lo is not None:
         inside &= x >= _bound(lo)
@@ -277,9 +279,10 @@ defjvp(clip, clip_vjp)
 # where(cond, x, y): the condition is a constant (never differentiated).
 
 
-@primitive("where", nin=3, elementwise=True)
-def where(cond, x, y):
-    return np.where(cond, x, y)
+@primitive("where", nin=3, elementwise=True, numpy=np.where, function="where")
+def where(condition, x, y):
+    """Elements of ``x`` where ``condition`` is true, else of ``y``; the condition is constant."""
+    return np.where(value_of(condition).astype(bool, copy=False), x, y)
 
 
 def where_vjp_x(g, ans, cond, x, y):

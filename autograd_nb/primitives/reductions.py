@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from .registry import defjvp, defvjp, primitive
+from .registry import defjvp, defvjp, primitive, value_of
 
 __all__ = ["sum_", "mean", "amax", "amin", "logsumexp", "softmax", "log_softmax"]
 
@@ -31,8 +31,9 @@ def _count(x, ans) -> int:
 # ----------------------------------------------------------------------------------------- sum
 
 
-@primitive("sum")
-def sum_(x, axis, keepdims):
+@primitive("sum", nin=1, numpy=np.sum, function="sum", method="sum")
+def sum_(x, axis=None, keepdims=False):
+    """Sum over ``axis`` (all axes when ``None``); the gradient is spread back to every summed element."""
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
@@ -50,8 +51,9 @@ defjvp(sum_, sum_jvp)
 # ---------------------------------------------------------------------------------------- mean
 
 
-@primitive("mean")
-def mean(x, axis, keepdims):
+@primitive("mean", nin=1, numpy=np.mean, function="mean", method="mean")
+def mean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` (all axes when ``None``); each element gets 1/n of the gradient."""
     return np.mean(x, axis=axis, keepdims=keepdims)
 
 
@@ -71,13 +73,14 @@ defjvp(mean, mean_jvp)
 
 
 def _argext_weights(x, ans, axis, keepdims):
-    x = np.asarray(x)
-    hit = x == _expand(np.asarray(ans), x.ndim, axis, keepdims)
+    x = value_of(x)
+    hit = x == _expand(value_of(ans), x.ndim, axis, keepdims)
     return (hit / hit.sum(axis=axis, keepdims=True)).astype(x.dtype, copy=False)
 
 
-@primitive("max")
-def amax(x, axis, keepdims):
+@primitive("max", nin=1, numpy=(np.max, np.amax), function="max", method="max")
+def amax(x, axis=None, keepdims=False):
+    """Largest element over ``axis``; the gradient goes to the maximal elements (split on ties)."""
     return np.max(x, axis=axis, keepdims=keepdims)
 
 
@@ -93,8 +96,9 @@ defvjp(amax, amax_vjp)
 defjvp(amax, amax_jvp)
 
 
-@primitive("min")
-def amin(x, axis, keepdims):
+@primitive("min", nin=1, numpy=(np.min, np.amin), function="min", method="min")
+def amin(x, axis=None, keepdims=False):
+    """Smallest element over ``axis``; the gradient goes to the minimal elements (split on ties)."""
     return np.min(x, axis=axis, keepdims=keepdims)
 
 
@@ -105,8 +109,9 @@ defjvp(amin, amax_jvp)
 # log Σ exp(x), shifted by the maximum so that exp never overflows.
 
 
-@primitive("logsumexp")
-def logsumexp(x, axis, keepdims):
+@primitive("logsumexp", nin=1, function="logsumexp", method="logsumexp")
+def logsumexp(x, axis=None, keepdims=False):
+    """log Σ exp(x) over ``axis``, shifted by the maximum so it never overflows."""
     x = np.asarray(x)
     m = x.max(axis=axis, keepdims=True)
     if not np.isfinite(m).all():  # an axis of all -inf (or an inf): shift by 0 there instead
@@ -132,8 +137,9 @@ defjvp(logsumexp, logsumexp_jvp)
 # One primitive (not exp / sum) so the drawn graph has one readable node.
 
 
-@primitive("softmax")
-def softmax(x, axis):
+@primitive("softmax", nin=1, function="softmax", method="softmax")
+def softmax(x, axis=-1):
+    """exp(x) / Σ exp(x) along ``axis`` (stable for large inputs)."""
     x = np.asarray(x)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
@@ -150,8 +156,9 @@ defjvp(softmax, softmax_vjp)  # J is symmetric, so J·t has the same formula as 
 # --------------------------------------------------------------------------------- log_softmax
 
 
-@primitive("log_softmax")
-def log_softmax(x, axis):
+@primitive("log_softmax", nin=1, function="log_softmax", method="log_softmax")
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) along ``axis``: log-probabilities, stable for large inputs."""
     return x - logsumexp.forward(x, axis, True)
 
 

@@ -1,37 +1,45 @@
 """The registry of primitives: a named forward computation with its derivative rules beside it.
 
-A primitive's rules, for each array input ``i``:
+A primitive's rules, for each input ``i``:
 
 - ``vjps[i](g, ans, *args)``: the vector-Jacobian product, ``g · ∂ans/∂args[i]`` (reverse mode);
 - ``jvps[i](t, ans, *args)``: the Jacobian-vector product, ``∂ans/∂args[i] · t`` (forward mode).
 
-``args`` are the forward's arguments: the arrays first, then any parameters (axis, shape...).
+``args`` are the forward's arguments: the inputs first, then any parameters (axis, shape...).
+Rules are ordinary programs written with NumPy operators and functions, so the same rule runs
+on arrays (a plain backward pass) and on tensors (``create_graph=True``, or inside another
+transformation), where its own operations are recorded and can be differentiated again: that
+is what makes every derivative of a derivative right without second-order rules. Rules return
+gradients in the broadcast shape; the sweep sums them back to each input's shape in one place
+(``unbroadcast``).
+
 A primitive registered with ``saves=True`` also keeps values its VJP would otherwise recompute
 (cross-entropy's softmax): its VJP rules receive them as ``saved=`` in a plain backward pass,
 and recompute when ``saved`` is ``None`` (a recorded sweep, a forward-mode or picture call).
-Rules are written with NumPy operators and functions, so the same rule runs on arrays (a plain
-backward pass) and on tensors (``create_graph=True``, where the rule's own operations are
-recorded and can be differentiated again). Rules return gradients in the broadcast shape;
-the sweep sums them back to each input's shape in one place (``unbroadcast``).
+
+A registration also names what the primitive stands for — ``numpy`` (NumPy's functions and
+ufuncs dispatched to it), ``function`` (the ``ag.`` function), ``method`` (the ``Tensor``
+method), ``operator`` — from which ``methods.py``, ``functions.py`` and ``numpy_interop.py``
+derive those entries: adding an operation is one block in one file.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import partial
 
-from ..errors import MissingRuleError
+import numpy as np
 
-__all__ = ["Primitive", "REGISTRY", "primitive", "defvjp", "defjvp", "unbroadcast"]
+from ..apply import apply
+from ..errors import MissingRuleError
+from ..tensor import Tensor
+
+__all__ = [
+    "Primitive", "REGISTRY", "primitive", "defvjp", "defjvp", "unbroadcast", "value_of",
+]
 
 REGISTRY: dict[str, Primitive] = {}
-
-
-class _engine:
-    """``Tensor`` and ``apply``, filled in by ``tensor.py`` (which imports this module)."""
-
-    Tensor: type = type(None)
-    apply = None
 
 
 class _PerInput:
@@ -50,12 +58,10 @@ class _PerInput:
 class Primitive:
     """A named operation the engine records: forward, and its VJP and JVP rules per input.
 
-    ``nin`` is the number of array inputs (``None``: any number, as in ``concatenate``);
-    ``elementwise`` says the Jacobian is diagonal, so ``vjp(ones)`` is the local derivative
-    that pictures show on an edge.
+    ``nin`` is the number of inputs (``None``: every positional argument is an input, as for
+    a user's primitive or ``concatenate``); ``elementwise`` says the Jacobian is diagonal, so
+    ``vjp(ones)`` is the local derivative that pictures show on an edge.
     """
-
-    __slots__ = ("name", "forward", "forward_saving", "nin", "elementwise", "vjps", "jvps")
 
     def __init__(self, name: str, forward: Callable, nin: int | None, elementwise: bool,
                  forward_saving: Callable | None = None) -> None:
@@ -66,6 +72,12 @@ class Primitive:
         self.elementwise = elementwise
         self.vjps: tuple | _PerInput = ()
         self.jvps: tuple | _PerInput = ()
+        self.numpy: tuple = ()
+        self.function: str | None = None
+        self.method: str | None = None
+        self.operator: str | None = None
+        self.__doc__ = forward.__doc__
+        self.__wrapped__ = forward  # inspect.signature and getsource find the forward
 
     def vjp(self, i: int) -> Callable:
         """The VJP rule for input ``i``, or a ``MissingRuleError`` naming the primitive."""
@@ -75,11 +87,15 @@ class Primitive:
         """The JVP rule for input ``i``, or a ``MissingRuleError`` naming the primitive."""
         return _rule(self, self.jvps, i, "JVP (forward mode)")
 
-    def __call__(self, *args):
-        """Apply to arrays (plain NumPy) or to tensors (recorded); derivative rules call this."""
+    def __call__(self, *args, **kwargs):
+        """Apply to arrays (plain NumPy) or to tensors (recorded); rules call this too."""
+        if kwargs:
+            bound = inspect.signature(self.forward).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = bound.args
         n = len(args) if self.nin is None else self.nin
-        if any(isinstance(a, _engine.Tensor) for a in args[:n]):
-            return _engine.apply(self, args[:n], args[n:])
+        if any(isinstance(a, Tensor) for a in args[:n]):
+            return apply(self, args[:n], args[n:])
         return self.forward(*args)
 
     def __repr__(self) -> str:
@@ -91,39 +107,68 @@ def _rule(prim: Primitive, rules, i: int, kind: str) -> Callable:
     if rule is None:
         raise MissingRuleError(
             f"primitive '{prim.name}' has no {kind} rule for its input {i}; register one with "
-            f"{'defvjp' if kind.startswith('VJP') else 'defjvp'}({prim.name}, ...) next to its "
-            f"forward, or do not differentiate through input {i}"
+            f"ag.{'defvjp' if kind.startswith('VJP') else 'defjvp'}({prim.name}, ...) next to "
+            f"its forward, or do not differentiate through input {i}"
         )
     return rule
 
 
-def primitive(name: str, nin: int | None = 1, elementwise: bool = False, saves: bool = False):
-    """Decorator: register ``forward`` as the primitive ``name`` and return the Primitive.
+def primitive(fn: Callable | str | None = None, name: str | None = None, *,
+              nin: int | None = None, elementwise: bool = False, saves: bool = False,
+              numpy=(), function: str | None = None, method: str | None = None,
+              operator: str | None = None):
+    """Turn a NumPy function into a recorded operation: ``@ag.primitive`` or
+    ``@ag.primitive(name="softplus", elementwise=True)``.
 
-    With ``saves`` the function returns ``(output, saved)`` (see the module's docstring).
+    Its positional arguments are its inputs (tensors, arrays or numbers); give its derivative
+    rules with ``ag.defvjp`` and ``ag.defjvp``. With ``saves`` the function returns
+    ``(output, saved)`` (see the module's docstring). ``numpy``, ``function``, ``method`` and
+    ``operator`` name what the primitive stands for, for the engine's own operations.
     """
+    if isinstance(fn, str):  # primitive("exp", ...) as a decorator factory
+        fn, name = None, fn
 
     def register(forward: Callable) -> Primitive:
-        if name in REGISTRY:
-            raise ValueError(f"primitive '{name}' is already registered")
+        label = name or forward.__name__
         if saves:
-            prim = Primitive(name, lambda *args: forward(*args)[0], nin, elementwise, forward)
+            prim = Primitive(label, lambda *args: forward(*args)[0], nin, elementwise, forward)
         else:
-            prim = Primitive(name, forward, nin, elementwise)
-        REGISTRY[name] = prim
+            prim = Primitive(label, forward, nin, elementwise)
+        prim.__doc__ = forward.__doc__
+        prim.__wrapped__ = forward
+        prim.numpy = numpy if isinstance(numpy, tuple) else (numpy,)
+        prim.function, prim.method, prim.operator = function, method, operator
+        REGISTRY[label] = prim  # a notebook cell run again replaces its primitive
         return prim
 
-    return register
+    return register if fn is None else register(fn)
 
 
 def defvjp(prim: Primitive, *rules: Callable | None, per_input: Callable | None = None) -> None:
-    """Register the VJP rule of each input (``None`` where the input is not differentiable)."""
+    """Register the VJP rule of each input, ``rule(g, ans, *args) -> g · ∂ans/∂input``
+    (``None`` where the input is not differentiable)."""
+    _check_primitive(prim, "defvjp")
     prim.vjps = _PerInput(per_input) if per_input is not None else tuple(rules)
 
 
 def defjvp(prim: Primitive, *rules: Callable | None, per_input: Callable | None = None) -> None:
-    """Register the JVP rule of each input (``None`` where the input is not differentiable)."""
+    """Register the JVP rule of each input, ``rule(t, ans, *args) -> ∂ans/∂input · t``
+    (``None`` where the input is not differentiable)."""
+    _check_primitive(prim, "defjvp")
     prim.jvps = _PerInput(per_input) if per_input is not None else tuple(rules)
+
+
+def _check_primitive(prim, who: str) -> None:
+    if not isinstance(prim, Primitive):
+        raise TypeError(
+            f"{who}: {prim!r} is not a primitive; decorate its forward with @ag.primitive first"
+        )
+
+
+def value_of(x) -> np.ndarray:
+    """The plain values of ``x``, for masks and conditions inside rules: constants, never
+    differentiated (the sign of x in ``abs``'s rule, the positive part in ``relu``'s)."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def unbroadcast(g, shape: tuple):

@@ -6,18 +6,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from .registry import defjvp, defvjp, primitive, unbroadcast
+from .registry import defjvp, defvjp, primitive, unbroadcast, value_of
 
 __all__ = [
     "reshape", "transpose", "broadcast_to", "getitem", "scatter_add", "setitem",
-    "concatenate", "stack", "is_basic_index", "astype",
+    "concatenate", "stack", "is_basic_index", "astype", "identity",
 ]
 
 # ------------------------------------------------------------------------------------- reshape
 
 
-@primitive("reshape")
+@primitive("reshape", nin=1, numpy=np.reshape, function="reshape")
 def reshape(x, shape):
+    """The same elements in ``shape`` (one entry may be -1)."""
     return np.reshape(x, shape)
 
 
@@ -35,8 +36,9 @@ defjvp(reshape, reshape_jvp)
 # ----------------------------------------------------------------------------------- transpose
 
 
-@primitive("transpose")
-def transpose(x, axes):
+@primitive("transpose", nin=1, numpy=np.transpose, function="transpose")
+def transpose(x, axes=None):
+    """Axes permuted by ``axes`` (reversed when ``None``)."""
     return np.transpose(x, axes)
 
 
@@ -54,8 +56,9 @@ defjvp(transpose, transpose_jvp)
 # -------------------------------------------------------------------------------- broadcast_to
 
 
-@primitive("broadcast_to")
+@primitive("broadcast_to", nin=1, numpy=np.broadcast_to, function="broadcast_to")
 def broadcast_to(x, shape):
+    """``x`` repeated along new or size-1 axes to ``shape``; the gradient is summed back."""
     return np.broadcast_to(x, shape)
 
 
@@ -70,12 +73,33 @@ def broadcast_to_jvp(t, ans, x, shape):
 defvjp(broadcast_to, broadcast_to_vjp)
 defjvp(broadcast_to, broadcast_to_jvp)
 
+# ------------------------------------------------------------------------------------ identity
+# The value itself, as a new node: a transformation's input made from an outer variable, so
+# that the outer levels see through it while the inner one differentiates with respect to it.
+
+
+@primitive("identity", nin=1, elementwise=True)
+def identity(x):
+    return x
+
+
+def identity_vjp(g, ans, x):
+    return g
+
+
+def identity_jvp(t, ans, x):
+    return t
+
+
+defvjp(identity, identity_vjp)
+defjvp(identity, identity_jvp)
+
 # -------------------------------------------------------------------------------------- astype
 # A change of floating-point precision: the gradient goes back in the input's precision (the
 # sweep uses it to give a float32 leaf a float32 gradient when create_graph=True).
 
 
-@primitive("astype", elementwise=True)
+@primitive("astype", nin=1, elementwise=True)
 def astype(x, dtype):
     return np.asarray(x).astype(dtype, copy=False)
 
@@ -100,7 +124,7 @@ def is_basic_index(index) -> bool:
     return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
 
 
-@primitive("getitem")
+@primitive("getitem", nin=1)
 def getitem(x, index):
     return x[index]
 
@@ -117,7 +141,7 @@ defvjp(getitem, getitem_vjp)
 defjvp(getitem, getitem_jvp)
 
 
-@primitive("scatter_add")
+@primitive("scatter_add", nin=1)
 def scatter_add(g, shape, index):
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeated integer indexes add up)."""
     out = np.zeros(shape, dtype=np.result_type(g))
@@ -163,7 +187,7 @@ def setitem_vjp_x(g, ans, x, v, index):
 def _written(ans, index):
     """Which elements of ``v`` (broadcast to ``ans[index]``) ended up in ``ans``: with a
     repeated integer index only the last assignment to an element stays, as in NumPy."""
-    picked = np.shape(np.asarray(ans)[index])
+    picked = np.shape(value_of(ans)[index])
     order = np.arange(int(np.prod(picked))).reshape(picked)
     last = np.full(np.shape(ans), -1)
     last[index] = order
@@ -191,7 +215,7 @@ defjvp(setitem, setitem_jvp_x, setitem_jvp_v)
 # Any number of inputs; input i's gradient is its own slice of the output's gradient.
 
 
-@primitive("concatenate", nin=None)
+@primitive("concatenate")
 def concatenate(*arrays_and_axis):
     *arrays, axis = arrays_and_axis
     return np.concatenate(arrays, axis=axis)
@@ -224,7 +248,7 @@ defvjp(concatenate, per_input=concatenate_vjp)
 defjvp(concatenate, per_input=concatenate_jvp)
 
 
-@primitive("stack", nin=None)
+@primitive("stack")
 def stack(*arrays_and_axis):
     *arrays, axis = arrays_and_axis
     return np.stack(arrays, axis=axis)
