@@ -10,7 +10,7 @@ import numpy as np
 
 from .errors import AutogradError, DtypeError, ShapeError, describe
 from .grad_mode import state
-from .node import Node, current_epoch
+from .node import Node, _epoch
 from .tensor import Tensor
 
 __all__ = ["apply", "constant"]
@@ -28,10 +28,12 @@ def apply(prim, inputs: tuple, params: tuple = ()) -> Tensor:
     """Run ``prim`` on ``inputs`` (tensors or array-likes) with ``params``; record it if needed."""
     arrays = []
     parents = []
+    tracked = False  # does any input carry a gradient?
     for x in inputs:
         if isinstance(x, Tensor):
             arrays.append(x.data)
             parents.append(x._node)
+            tracked = tracked or x._node is not None
         else:
             arrays.append(constant(x))
             parents.append(None)
@@ -47,10 +49,10 @@ def apply(prim, inputs: tuple, params: tuple = ()) -> Tensor:
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     node = None
-    if state.grad_enabled and any(p is not None for p in parents):
+    if tracked and state.grad_enabled:
         if out.dtype.kind == "c":
             raise _complex_error(prim, arrays, out)
-        node = Node(prim, tuple(parents), args, out, inputs, current_epoch())
+        node = Node(prim, tuple(parents), args, out, inputs, _epoch[0])
         node.saved = saved
     result = Tensor._wrap(out, node)
     if state.hooks:

@@ -35,14 +35,21 @@ def function_of(prim: Primitive, name: str) -> Callable:
     required = nin + sum(d is inspect.Parameter.empty for d in defaults)
     total = len(parameters)
 
-    def function(*args, **kwargs):
-        if kwargs or not required <= len(args) <= total:
-            bound = signature.bind(*args, **kwargs)  # its TypeError names the wrong argument
-            bound.apply_defaults()
-            args = bound.args
-        elif len(args) < total:
-            args = args + defaults[len(args) - nin:]
-        return apply(prim, args[:nin], args[nin:])
+    if total == nin:  # no parameters: the inputs go straight to apply
+
+        def function(*inputs):
+            return apply(prim, inputs)
+
+    else:
+
+        def function(*args, **kwargs):
+            if kwargs or not required <= len(args) <= total:
+                bound = signature.bind(*args, **kwargs)  # its TypeError names the wrong argument
+                bound.apply_defaults()
+                args = bound.args
+            elif len(args) < total:
+                args = args + defaults[len(args) - nin:]
+            return apply(prim, args[:nin], args[nin:])
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = prim.forward.__doc__

@@ -23,12 +23,12 @@ import numpy as np
 import pytest
 
 import autograd_nb as ag
+from autograd_nb.apply import apply
 from autograd_nb.primitives import REGISTRY
 from autograd_nb.primitives import losses as ls
 from autograd_nb.primitives import shaping as sh
 from autograd_nb.primitives.arithmetic import linear, linear_vjp_b
 from autograd_nb.primitives.elementwise import tanh_vjp
-from autograd_nb.apply import apply
 
 # ------------------------------------------------------------------------------ input makers
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from ..apply import apply
 from ..errors import ShapeError
 from ..functions import relu, sigmoid, tanh
 from ..primitives.arithmetic import linear
-from ..apply import apply
 from ..tensor import Tensor
 from .module import Module
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..apply import apply
 from ..errors import ShapeError
 from ..primitives import losses as prim
-from ..apply import apply
 from ..tensor import Tensor
 
 __all__ = ["mse_loss", "binary_cross_entropy_with_logits", "cross_entropy"]

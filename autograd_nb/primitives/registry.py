@@ -63,6 +63,11 @@ class Primitive:
     ``vjp(ones)`` is the local derivative that pictures show on an edge.
     """
 
+    __slots__ = (
+        "name", "forward", "forward_saving", "nin", "elementwise", "vjps", "jvps",
+        "numpy", "function", "method", "operator", "__wrapped__",
+    )
+
     def __init__(self, name: str, forward: Callable, nin: int | None, elementwise: bool,
                  forward_saving: Callable | None = None) -> None:
         self.name = name
@@ -76,7 +81,6 @@ class Primitive:
         self.function: str | None = None
         self.method: str | None = None
         self.operator: str | None = None
-        self.__doc__ = forward.__doc__
         self.__wrapped__ = forward  # inspect.signature and getsource find the forward
 
     def vjp(self, i: int) -> Callable:
@@ -134,8 +138,6 @@ def primitive(fn: Callable | str | None = None, name: str | None = None, *,
             prim = Primitive(label, lambda *args: forward(*args)[0], nin, elementwise, forward)
         else:
             prim = Primitive(label, forward, nin, elementwise)
-        prim.__doc__ = forward.__doc__
-        prim.__wrapped__ = forward
         prim.numpy = numpy if isinstance(numpy, tuple) else (numpy,)
         prim.function, prim.method, prim.operator = function, method, operator
         REGISTRY[label] = prim  # a notebook cell run again replaces its primitive
