@@ -9,6 +9,7 @@ running one operation and recording it is ``apply.py``.
 from __future__ import annotations
 
 import linecache
+import os
 import sys
 from collections.abc import Iterator
 
@@ -146,12 +147,16 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         if self._node is not None and state.transforms:
-            raise TypeError(_silent_constant_message(self))
+            raise TypeError(_silent_constant_message(
+                self, "np.array/np.asarray of it or of a list holding it, np.mean([...]), "
+                      "np.r_[...]"))
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
     def __float__(self) -> float:
+        if self._node is not None and state.transforms:
+            raise TypeError(_silent_constant_message(self, "float() of it (math.*, a[i] = t...)"))
         return float(self.item())
 
     def __int__(self) -> int:
@@ -217,25 +222,26 @@ class Tensor:
         mark_written(self.data, new_epoch() if epoch is None else epoch)
 
 
-def _silent_constant_message(t: Tensor) -> str:
-    """Why a traced tensor refuses to become a plain array, naming the user's line."""
+def _silent_constant_message(t: Tensor, how: str) -> str:
+    """Why a traced tensor refuses to become a plain value, naming the user's line."""
     line = ""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):
         frame = frame.f_back
     if frame is not None:
         code = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
         line = f" in `{code}`" if code else ""
     return (
-        f"a tensor of shape {t.shape} that carries a derivative was turned into a plain NumPy "
-        f"array{line} (np.array/np.asarray of it or of a list holding it, np.mean([...]), "
-        f"np.r_[...]...); inside ag.grad/jvp/jacobian... that would make it a constant and its "
-        f"derivative silently 0. Build arrays of tensors with ag.stack(...) or "
-        f"ag.concatenate(...), or take the values on purpose with .detach() or .numpy()"
+        f"a tensor of shape {t.shape} that carries a derivative was turned into a plain value"
+        f"{line} ({how}); inside ag.grad/jvp/jacobian... that would make it a constant and "
+        f"its derivative silently 0. Build arrays of tensors with ag.stack(...) or "
+        f"ag.concatenate(...), compute with ag./np. functions on the tensor itself, or take "
+        f"its value on purpose with .item(), .detach() or .numpy()"
     )
 
 
-_PACKAGE_DIR = __file__.rsplit("/", 1)[0]
+# frames skipped when naming the user's line: this package's and NumPy's own
+_LIBRARY_DIRS = (os.path.dirname(__file__), os.path.dirname(np.__file__))
 
 
 def check_differentiable(data: np.ndarray, what: str) -> None:
@@ -256,6 +262,9 @@ def check_differentiable(data: np.ndarray, what: str) -> None:
 
 def _as_array(data, dtype) -> np.ndarray:
     if isinstance(data, Tensor):
+        if data._node is not None and state.transforms:
+            raise TypeError(_silent_constant_message(data, "ag.tensor(t) copies its values "
+                                                           "into a new leaf"))
         data = data.data
     if dtype is not None:
         return np.asarray(data, dtype=dtype)

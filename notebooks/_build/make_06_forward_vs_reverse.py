@@ -269,8 +269,8 @@ reverse_sweep
 
 To count work deterministically, we watch the engine run:
 
-- a **forward pass** is `ag.jvp`'s own loop: a `ForwardTrace` that carries the tangents, whose
-  observer is told of every operation that computes a tangent;
+- a **forward pass** runs $f$ once in forward mode, as `ag.jvp` does (`record_forward`), and
+  reports every operation that computes a tangent;
 - a **reverse sweep** is the engine's sweep with an observer (`record_sweep`: no `.grad` is
   written), which reports each operation it visits; the function is recorded once on an
   `ag.Tape()`, whose length is the number of operations in $f$.
@@ -279,17 +279,14 @@ The two helpers below return the same numbers as `ag.jvp` and `ag.vjp`, plus the
 """),
     ("code", CHECK + """
 from autograd_nb.backward import record_sweep
-from autograd_nb.forward import ForwardTrace
+from autograd_nb.forward import record_forward
 
 
 def forward_pass(f, x, v):
     \"\"\"J·v as ag.jvp computes it, and how many operations computed a tangent.\"\"\"
-    ops = []
-    with ForwardTrace(observer=lambda op, inputs, out, tangent: ops.append(op)) as trace:
-        xt = ag.tensor(x)
-        trace.seed(xt, v)
-        out = f(xt)
-    return trace.tangent(out), len(ops)
+    out, steps = record_forward(f, (x,), (v,))
+    ops = [s for s in steps if s.kind == "op"]
+    return ops[-1].tangent, len(ops)
 
 
 def record(f, x):
