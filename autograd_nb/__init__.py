@@ -49,9 +49,12 @@ _LAZY = {"viz", "nn", "optim", "data"}
 
 
 def __getattr__(name: str):
-    """``ag.viz``, ``ag.nn``, ``ag.optim``, ``ag.data`` load on first use (import stays light)."""
+    """``ag.viz``, ``ag.nn``, ``ag.optim``, ``ag.data`` load on first use (import stays light);
+    ``ag.<f>`` for a primitive registered later with ``function="f"``."""
     if name in _LAZY:
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _PUBLIC:
+        return _PUBLIC[name]
     raise AttributeError(f"module 'autograd_nb' has no attribute {name!r}")

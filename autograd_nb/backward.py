@@ -140,7 +140,7 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
         g = grads.pop(node)
         prim = node.prim
         args = node.args
-        if args is None:
+        if node.released:
             raise ReleasedGraphError(
                 f"backward through '{prim.name}' (node {node.index}, shape {node.value.shape}) a "
                 f"second time: its saved values were released after the first backward; pass "
@@ -205,8 +205,7 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
     if not retain_graph:
         for node in done:
             node.saved = None
-            if not node.inspected:  # inputs stay: drawings still name and show constants
-                node.args = None
+            node.released = True
     return found
 
 

@@ -23,11 +23,14 @@ import numpy as np
 from .apply import apply
 from .errors import ShapeError
 from .grad_mode import forward_traces, no_grad, pushed, set_grad_enabled, state, transforming
-from .node import depends_on_older, next_index
+from .node import depends_on_others
 from .primitives.shaping import astype, broadcast_to, identity
 from .tensor import Tensor, check_differentiable
 
-__all__ = ["ForwardTrace", "jvp", "ForwardStep", "record_forward", "transform_input"]
+__all__ = [
+    "ForwardTrace", "jvp", "ForwardStep", "record_forward", "transform_input", "own_variables",
+    "result",
+]
 
 
 class ForwardTrace:
@@ -164,10 +167,10 @@ def jvp(f, primals, tangents):
         raise ValueError(
             f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per argument"
         )
-    first = next_index()
     trace = ForwardTrace()
     with set_grad_enabled(True), transforming():
         xs = [transform_input(p, "jvp", i) for i, p in enumerate(primals)]
+        own = own_variables(xs)
         with trace:
             for i, (x, t) in enumerate(zip(xs, tangents)):
                 trace.seed(x, _tangent_for(x, t, i))
@@ -177,13 +180,19 @@ def jvp(f, primals, tangents):
         independent_warning("jvp", f)
         tangent = Tensor._wrap(np.zeros_like(out.data), None)
     as_tensors = any(isinstance(a, Tensor) for a in primals + tangents)
-    return _result(out, first, as_tensors), _result(tangent, first, as_tensors)
+    return result(out, own, as_tensors), result(tangent, own, as_tensors)
 
 
-def _result(t: Tensor, first: int, as_tensor: bool):
-    """A transformation's result: still connected to the outer variables it depends on,
-    detached from the inner ones."""
-    if t._node is not None and depends_on_older(t._node, first):
+def own_variables(xs) -> set:
+    """The fresh leaves a transformation made for its arguments (not outer variables)."""
+    return {x._node for x in xs if isinstance(x, Tensor) and x._node is not None
+            and x._node.prim is None}
+
+
+def result(t: Tensor, own: set, as_tensor: bool):
+    """A transformation's result: still connected to the outside variables it depends on,
+    detached from the transformation's own; an array when the caller gave arrays."""
+    if t._node is not None and depends_on_others(t._node, own):
         return t
     return Tensor._wrap(t.data, None) if as_tensor else np.array(t.data)
 

@@ -15,9 +15,10 @@ import numpy as np
 
 from .apply import apply
 from .errors import ShapeError
-from .primitives import REGISTRY, Primitive
+from .primitives import Primitive
 from .primitives import arithmetic as ar
 from .primitives import shaping as sh
+from .primitives.registry import on_register
 from .tensor import Tensor
 
 __all__ = ["function_of", "PUBLIC", "dot", "stack", "concatenate"]
@@ -32,7 +33,7 @@ def function_of(prim: Primitive, name: str) -> Callable:
     parameters = list(signature.parameters.values())
     nin = prim.nin
     defaults = tuple(p.default for p in parameters[nin:])
-    required = nin + sum(d is inspect.Parameter.empty for d in defaults)
+    required = nin + len([d for d in defaults if d is inspect.Parameter.empty])
     total = len(parameters)
 
     if total == nin:  # no parameters: the inputs go straight to apply
@@ -58,10 +59,15 @@ def function_of(prim: Primitive, name: str) -> Callable:
     return function
 
 
-PUBLIC: dict[str, Callable] = {
-    prim.function: function_of(prim, prim.function)
-    for prim in REGISTRY.values() if prim.function
-}
+PUBLIC: dict[str, Callable] = {}  # name -> the ag. function, for every registration naming one
+
+
+def _add_function(prim: Primitive) -> None:
+    if prim.function:
+        PUBLIC[prim.function] = function_of(prim, prim.function)
+
+
+on_register(_add_function)
 globals().update(PUBLIC)
 
 

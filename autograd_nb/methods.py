@@ -15,11 +15,11 @@ from . import numpy_interop
 from .apply import apply
 from .backward import seed_for, sweep
 from .errors import AutogradError, InplaceError
-from .functions import PUBLIC
+from .functions import PUBLIC, function_of
 from .grad_mode import state
-from .primitives import REGISTRY
 from .primitives import arithmetic as ar
 from .primitives import shaping as sh
+from .primitives.registry import on_register
 from .tensor import Tensor
 
 __all__ = ["attach"]
@@ -181,19 +181,23 @@ def __array_function__(self, func, types, args, kwargs):
     return numpy_interop.handle_function(func, args, kwargs)
 
 
+def _attach_primitive(prim) -> None:
+    """The operators and the method that a primitive's registration names."""
+    if prim.operator is not None:
+        name, reflected_name = _OPERATORS[prim.operator]
+        if reflected_name is None:
+            setattr(Tensor, name, _unary(prim))
+        else:
+            method, reflected = _binary(prim)
+            setattr(Tensor, name, method)
+            setattr(Tensor, reflected_name, reflected)
+    if prim.method is not None:
+        setattr(Tensor, prim.method, PUBLIC.get(prim.function) or function_of(prim, prim.method))
+
+
 def attach() -> None:
     """Give ``Tensor`` its operators and methods from the registry, and the ones above."""
-    for prim in REGISTRY.values():
-        if prim.operator is not None:
-            name, reflected_name = _OPERATORS[prim.operator]
-            if reflected_name is None:
-                setattr(Tensor, name, _unary(prim))
-            else:
-                method, reflected = _binary(prim)
-                setattr(Tensor, name, method)
-                setattr(Tensor, reflected_name, reflected)
-        if prim.method is not None:
-            setattr(Tensor, prim.method, PUBLIC[prim.function or prim.method])
+    on_register(_attach_primitive)
     for name, ufunc, prim in [("__iadd__", np.add, ar.add), ("__isub__", np.subtract, ar.sub),
                               ("__imul__", np.multiply, ar.mul),
                               ("__itruediv__", np.true_divide, ar.div),

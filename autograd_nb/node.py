@@ -19,7 +19,7 @@ from numpy.lib.array_utils import byte_bounds
 
 __all__ = [
     "Node", "leaf_node", "next_index", "current_epoch", "new_epoch", "mark_written",
-    "written_since", "depends_on_older",
+    "written_since", "depends_on_others",
 ]
 
 _counter = itertools.count()
@@ -89,8 +89,10 @@ class Node:
 
     prim     the Primitive that made it (``None`` for a leaf that requires grad)
     parents  per input: that input's Node, or ``None`` when it needs no gradient
-    args     the arrays and parameters the forward received (dropped after a sweep)
+    args     the arrays and parameters the forward received (kept for the pictures' local
+             derivatives: the arrays are the inputs' own values, which the graph holds anyway)
     saved    values the forward kept for its VJP rules (``Primitive`` ``saves``), or ``None``
+    released set by a sweep without ``retain_graph``: a second sweep through it is refused
     value    the output array
     inputs   the input objects as given (tensors, arrays, numbers), for drawings
     epoch    the in-place epoch when it was recorded
@@ -100,7 +102,7 @@ class Node:
 
     __slots__ = (
         "prim", "parents", "args", "saved", "value", "inputs", "index", "epoch",
-        "name", "grad", "inspected", "tensor_ref", "tangents",
+        "name", "grad", "inspected", "tensor_ref", "tangents", "released",
     )
 
     def __init__(self, prim, parents, args, value, inputs, epoch):
@@ -116,6 +118,7 @@ class Node:
         self.grad = None
         self.inspected = False
         self.tangents = None
+        self.released = False
 
     @property
     def op(self) -> str:
@@ -124,10 +127,6 @@ class Node:
     @property
     def is_leaf(self) -> bool:
         return self.prim is None
-
-    @property
-    def released(self) -> bool:
-        return self.prim is not None and self.args is None
 
     def leaf_value(self):
         """The current array of a leaf's tensor (``None`` once the tensor is gone)."""
@@ -145,18 +144,19 @@ def leaf_node(tensor) -> Node:
     return node
 
 
-def depends_on_older(root: Node, first: int) -> bool:
-    """Whether any node leading to ``root`` was recorded before index ``first``.
+def depends_on_others(root: Node, own: set) -> bool:
+    """Whether a leaf other than the nodes in ``own`` leads to ``root``.
 
-    A transformation records ``f`` from index ``first`` on; an older node is a value from
-    outside (an outer transformation's variable, or a tensor ``f`` closes over), whose
-    derivative the transformation's result must keep.
+    A transformation differentiates with respect to its own fresh variables (``own``); any
+    other leaf behind its result is a value from outside (an outer transformation's variable,
+    a tensor the function closes over, a cotangent that requires grad), whose derivative the
+    result must keep.
     """
     seen = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.index < first:
+        if node.prim is None and node not in own:
             return True
         for parent in node.parents:
             if parent is not None and id(parent) not in seen:

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import functions as F
 from .apply import apply
-from .primitives import REGISTRY
+from .primitives.registry import on_register
 from .tensor import Tensor
 
 __all__ = ["handle_ufunc", "handle_function", "UFUNCS", "FUNCTIONS"]
@@ -46,10 +46,20 @@ def _numpy_function(name: str, function: Callable) -> Callable:
     return call
 
 
-UFUNCS = {
-    ufunc: prim for prim in REGISTRY.values() for ufunc in prim.numpy
-    if isinstance(ufunc, np.ufunc)
-}
+UFUNCS: dict[np.ufunc, object] = {}  # NumPy ufunc -> the primitive it stands for
+FUNCTIONS: dict[Callable, Callable] = {}  # NumPy function -> what runs it on tensors
+
+
+def _add_dispatch(prim) -> None:
+    for target in prim.numpy:
+        if isinstance(target, np.ufunc):
+            UFUNCS[target] = prim
+        else:
+            function = F.PUBLIC.get(prim.function) or F.function_of(prim, target.__name__)
+            FUNCTIONS[target] = _numpy_function(target.__name__, function)
+
+
+on_register(_add_dispatch)
 
 # ufuncs whose result has no useful derivative: computed on the values, outside the graph
 _CONSTANT_UFUNCS = {
@@ -82,11 +92,6 @@ def _on_values(func):
     return plain
 
 
-FUNCTIONS: dict[Callable, Callable] = {
-    function: _numpy_function(function.__name__, F.PUBLIC[prim.function])
-    for prim in REGISTRY.values() if prim.function
-    for function in prim.numpy if not isinstance(function, np.ufunc)
-}
 FUNCTIONS.update({
     np.concatenate: _numpy_function("concatenate", F.concatenate),
     np.stack: _numpy_function("stack", F.stack),

@@ -17,10 +17,10 @@ import numpy as np
 
 from .backward import sweep
 from .errors import AutogradError, ShapeError
-from .forward import _result, independent_warning, output_tensor, transform_input
+from .forward import independent_warning, output_tensor, own_variables, result, transform_input
 from .functions import stack
 from .grad_mode import set_grad_enabled, state, transforming
-from .node import depends_on_older, next_index
+from .node import depends_on_others
 from .primitives.shaping import astype
 from .tensor import Tensor
 
@@ -33,13 +33,13 @@ class _Pullback:
     def __init__(self, f: Callable, args: tuple, argnums, who: str) -> None:
         self.nums = _argnums(argnums, len(args), who)
         self.f, self.who = f, who
-        self.first = next_index()  # every node of this level comes after it
         xs = list(args)
         with set_grad_enabled(True), transforming():  # even inside no_grad()
             for i in self.nums:
                 xs[i] = transform_input(args[i], who, i)
+            self.sources = [xs[i] for i in self.nums]
+            self.own = own_variables(self.sources)
             self.out = output_tensor(f(*xs), who, f)
-        self.sources = [xs[i] for i in self.nums]
         self.as_tensors = any(isinstance(args[i], Tensor) for i in self.nums)
 
     def __call__(self, cotangent) -> list[Tensor]:
@@ -50,7 +50,7 @@ class _Pullback:
             return [Tensor._wrap(np.zeros_like(s.data), None) for s in self.sources]
         seed = _seed(cotangent, out, self.who)
         record = state.grad_enabled and (
-            seed._node is not None or depends_on_older(out._node, self.first))
+            seed._node is not None or depends_on_others(out._node, self.own))
         wanted = {s._node: s for s in self.sources}
         found = sweep(out._node, seed if record else seed.data, retain_graph=True,
                       create_graph=record, accumulate=False, sources=wanted)
@@ -58,8 +58,8 @@ class _Pullback:
             independent_warning(self.who, self.f)
         return [_as_grad(found.get(s._node), s) for s in self.sources]
 
-    def result(self, t: Tensor):
-        return _result(t, self.first, self.as_tensors)
+    def result(self, t: Tensor, as_tensor: bool = False):
+        return result(t, self.own, self.as_tensors or as_tensor)
 
 
 def _argnums(argnums, n: int, who: str) -> tuple[int, ...]:
@@ -104,8 +104,7 @@ def vjp(f: Callable, *args, argnums=0):
     pull = _Pullback(f, args, argnums, "vjp")
 
     def vjp_fn(v):
-        grads = tuple(pull.result(g) if not isinstance(v, Tensor) else
-                      _result(g, pull.first, True) for g in pull(v))
+        grads = tuple(pull.result(g, isinstance(v, Tensor)) for g in pull(v))
         return grads if isinstance(argnums, tuple) else grads[0]
 
     return pull.result(pull.out), vjp_fn

@@ -213,8 +213,58 @@ def _write_players(app) -> None:
     viz.BackwardPlayer(d).save(out / "sweep_two_chains.html")
 
 
+def _write_engine_pictures(app) -> None:
+    """Draw the pictures of ``engine.md`` with ``viz.draw`` into the built site (``_engine/``),
+    from the same computations as the page's examples, so they always show the current engine."""
+    if app.builder.format != "html":
+        return
+    import numpy as np
+
+    import autograd_nb as ag
+    from autograd_nb import viz
+
+    out = Path(app.outdir) / "_engine"
+    out.mkdir(parents=True, exist_ok=True)
+
+    a, b, c = (ag.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"),
+                                                                    (10.0, "c")))
+    with ag.Tape():
+        h = a + b
+        h.name = "h"
+        i = a * c
+        i.name = "i"
+        d = h * i
+        d.name = "d"
+    d.backward()
+    viz.draw(d).save(out / "tape_two_chains.svg")
+
+    x = ag.tensor(2.0, requires_grad=True, name="x")
+    y = np.sin(x) * x
+    y.backward(create_graph=True)
+    g = x.grad
+    g.name = "g"
+    viz.draw(g).save(out / "recorded_sweep.svg")
+
+    @ag.primitive(elementwise=True)
+    def softplus(x):
+        return np.logaddexp(0.0, x)
+
+    ag.defvjp(softplus, lambda g, ans, x: g / (1 + np.exp(-x)))
+    ag.defjvp(softplus, lambda t, ans, x: t / (1 + np.exp(-x)))
+    x = ag.tensor(1.0, requires_grad=True, name="x")
+    w = ag.tensor(-2.0, requires_grad=True, name="w")
+    with ag.Tape():
+        z = w * x
+        z.name = "z"
+        y = softplus(z)
+        y.name = "y"
+    y.backward()
+    viz.draw(y).save(out / "softplus.svg")
+
+
 def setup(app):
     app.connect("builder-inited", _write_players)
+    app.connect("builder-inited", _write_engine_pictures)
     app.add_directive("api-module", ApiModule)
     app.add_directive("api", Api)
     app.connect("autodoc-process-docstring", _plain_bars)

@@ -46,7 +46,7 @@ def built_html(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_docs_build_without_warnings(built_html):
-    for page in ("index", "getting-started", "tour", "course", "api/index",
+    for page in ("index", "getting-started", "tour", "engine", "course", "api/index",
                  "notebooks/01_why_autodiff"):
         assert (built_html / f"{page}.html").is_file(), page
     # The course shows every notebook, from the outputs stored in it.
@@ -107,7 +107,7 @@ def test_every_public_name_is_in_the_api_reference(built_html):
     assert not undocumented, f"public names missing from the API reference: {undocumented}"
 
 
-@pytest.mark.parametrize("page", ["tour.md", "getting-started.md"])
+@pytest.mark.parametrize("page", ["tour.md", "getting-started.md", "engine.md"])
 def test_examples_on_the_pages(page):
     failures, tried = doctest.testfile(
         str(DOCS / page), module_relative=False, optionflags=doctest.ELLIPSIS, verbose=False,

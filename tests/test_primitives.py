@@ -291,8 +291,10 @@ def _inputs(case: Case, rng: np.random.Generator) -> list[np.ndarray]:
 
 def test_every_primitive_has_a_case():
     tested = {case.op for case in CASES}
-    assert sorted(set(REGISTRY) - tested) == [], "primitives without a case in CASES"
-    assert sorted(tested - set(REGISTRY)) == [], "cases naming no registered primitive"
+    engine = {name for name, prim in REGISTRY.items()  # not the ones other tests define
+              if prim.forward.__module__.startswith("autograd_nb.primitives")}
+    assert sorted(engine - tested) == [], "primitives without a case in CASES"
+    assert sorted(tested - engine) == [], "cases naming no registered primitive"
 
 
 @pytest.mark.parametrize("case", PARAMS)

@@ -154,8 +154,9 @@ def _times_dx(g, x, y):  # g·y·x^(y-1), and 0 where y = 0
     exponent_zero = value_of(y) == 0
     if not exponent_zero.any():
         return g * y * x ** (y - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):  # 0·inf at x = 0, masked out
-        return np.where(exponent_zero, 0.0, g * y * x ** (y - 1))
+    # where y = 0 the power is taken as x^1 (finite, times y = 0): no 0·inf, and the
+    # derivative of this rule (a second derivative of x^0) is 0 there too
+    return g * y * x ** np.where(exponent_zero, 1.0, y - 1)
 
 
 def _log_base(x, y):  # log x, taken as 0 where x = 0 and y >= 0 (there x^y·log x -> 0)
@@ -199,6 +200,7 @@ def _row(a):  # (..., k) -> (..., 1, k)
 
 @primitive("matmul", nin=2, numpy=np.matmul, function="matmul", operator="@")
 def matmul(x, y):
+    """Matrix product ``x @ y`` with NumPy's rules for 1-D operands and batch axes."""
     return x @ y
 
 

@@ -21,6 +21,7 @@ __all__ = [
 
 @primitive("exp", nin=1, elementwise=True, numpy=np.exp, function="exp", method="exp")
 def exp(x):
+    """eˣ elementwise; d/dx = eˣ."""
     return np.exp(x)
 
 
@@ -40,6 +41,7 @@ defjvp(exp, exp_jvp)
 
 @primitive("log", nin=1, elementwise=True, numpy=np.log, function="log", method="log")
 def log(x):
+    """Natural logarithm elementwise; d/dx = 1/x."""
     return np.log(x)
 
 
@@ -59,6 +61,7 @@ defjvp(log, log_jvp)
 
 @primitive("sqrt", nin=1, elementwise=True, numpy=np.sqrt, function="sqrt", method="sqrt")
 def sqrt(x):
+    """√x elementwise; d/dx = 1/(2√x)."""
     return np.sqrt(x)
 
 
@@ -78,6 +81,7 @@ defjvp(sqrt, sqrt_jvp)
 
 @primitive("sin", nin=1, elementwise=True, numpy=np.sin, function="sin", method="sin")
 def sin(x):
+    """sin x elementwise; d/dx = cos x."""
     return np.sin(x)
 
 
@@ -97,6 +101,7 @@ defjvp(sin, sin_jvp)
 
 @primitive("cos", nin=1, elementwise=True, numpy=np.cos, function="cos", method="cos")
 def cos(x):
+    """cos x elementwise; d/dx = -sin x."""
     return np.cos(x)
 
 
@@ -122,6 +127,7 @@ _IN_PLACE_FROM = 4096
 
 @primitive("tanh", nin=1, elementwise=True, numpy=np.tanh, function="tanh", method="tanh")
 def tanh(x):
+    """tanh x elementwise; d/dx = 1 - tanh² x."""
     return np.tanh(x)
 
 
@@ -148,6 +154,7 @@ defjvp(tanh, tanh_jvp)
 
 @primitive("sigmoid", nin=1, elementwise=True, function="sigmoid", method="sigmoid")
 def sigmoid(x):
+    """σ(x) = 1/(1 + e⁻ˣ) elementwise; d/dx = σ(x)(1 - σ(x))."""
     return 0.5 * np.tanh(0.5 * x) + 0.5
 
 
@@ -169,6 +176,7 @@ defjvp(sigmoid, sigmoid_jvp)
 
 @primitive("relu", nin=1, elementwise=True, function="relu", method="relu")
 def relu(x):
+    """max(x, 0) elementwise; d/dx = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch)."""
     return np.maximum(x, 0)
 
 
@@ -190,6 +198,7 @@ defjvp(relu, relu_jvp)
 @primitive("abs", nin=1, elementwise=True, numpy=np.absolute, function="abs", method="abs",
            operator="abs")
 def absolute(x):
+    """|x| elementwise; d/dx = sign(x) (0 at x = 0, as in PyTorch)."""
     return np.abs(x)
 
 
@@ -215,6 +224,7 @@ def _share(g, mine, other, pick):
 
 @primitive("maximum", nin=2, elementwise=True, numpy=np.maximum, function="maximum")
 def maximum(x, y):
+    """Elementwise larger of ``x`` and ``y``; ties share the gradient equally."""
     return np.maximum(x, y)
 
 
@@ -232,6 +242,7 @@ defjvp(maximum, maximum_vjp_x, maximum_vjp_y)  # diagonal Jacobian: the same fac
 
 @primitive("minimum", nin=2, elementwise=True, numpy=np.minimum, function="minimum")
 def minimum(x, y):
+    """Elementwise smaller of ``x`` and ``y``; ties share the gradient equally."""
     return np.minimum(x, y)
 
 

@@ -37,9 +37,19 @@ from ..tensor import Tensor
 
 __all__ = [
     "Primitive", "REGISTRY", "primitive", "defvjp", "defjvp", "unbroadcast", "value_of",
+    "on_register",
 ]
 
 REGISTRY: dict[str, Primitive] = {}
+_LISTENERS: list[Callable[[Primitive], None]] = []
+
+
+def on_register(listener: Callable[[Primitive], None]) -> None:
+    """Call ``listener(prim)`` for every primitive registered so far and from now on: how
+    ``methods.py``, ``functions.py`` and ``numpy_interop.py`` derive their entries."""
+    _LISTENERS.append(listener)
+    for prim in list(REGISTRY.values()):
+        listener(prim)
 
 
 class _PerInput:
@@ -134,6 +144,12 @@ def primitive(fn: Callable | str | None = None, name: str | None = None, *,
 
     def register(forward: Callable) -> Primitive:
         label = name or forward.__name__
+        taken = REGISTRY.get(label)
+        if taken is not None and _is_engines(taken) and not _is_engines_module(forward):
+            raise ValueError(
+                f"primitive '{label}' is one of the engine's own; give yours another name "
+                f"(@ag.primitive(name=...))"
+            )
         if saves:
             prim = Primitive(label, lambda *args: forward(*args)[0], nin, elementwise, forward)
         else:
@@ -141,9 +157,20 @@ def primitive(fn: Callable | str | None = None, name: str | None = None, *,
         prim.numpy = numpy if isinstance(numpy, tuple) else (numpy,)
         prim.function, prim.method, prim.operator = function, method, operator
         REGISTRY[label] = prim  # a notebook cell run again replaces its primitive
+        for listener in _LISTENERS:
+            listener(prim)
         return prim
 
     return register if fn is None else register(fn)
+
+
+def _is_engines_module(forward: Callable) -> bool:
+    return forward.__module__.startswith(__package__ + ".")
+
+
+def _is_engines(prim: Primitive) -> bool:
+    """Whether ``prim`` is one of the engine's own primitives (not a user's)."""
+    return _is_engines_module(prim.__wrapped__)
 
 
 def defvjp(prim: Primitive, *rules: Callable | None, per_input: Callable | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 
 __all__ = [
     "draw", "GraphPicture", "BackwardPlayer", "ForwardPlayer", "LossPlot",
@@ -42,3 +43,17 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """Importing ``autograd_nb.viz.draw`` (the module) would bind it here as ``viz.draw``,
+    hiding the function of the same name: the import system's binding of a submodule over a
+    public name is ignored, so the name keeps meaning the function."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _HOME and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
