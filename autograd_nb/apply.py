@@ -31,9 +31,10 @@ def apply(prim, inputs: tuple, params: tuple = ()) -> Tensor:
     tracked = False  # does any input carry a gradient?
     for x in inputs:
         if isinstance(x, Tensor):
+            node = x._node
             arrays.append(x.data)
-            parents.append(x._node)
-            tracked = tracked or x._node is not None
+            parents.append(node)
+            tracked = tracked or node is not None
         else:
             arrays.append(constant(x))
             parents.append(None)
@@ -52,8 +53,7 @@ def apply(prim, inputs: tuple, params: tuple = ()) -> Tensor:
     if tracked and state.grad_enabled:
         if out.dtype.kind == "c":
             raise _complex_error(prim, arrays, out)
-        node = Node(prim, tuple(parents), args, out, inputs, _epoch[0])
-        node.saved = saved
+        node = Node(prim, tuple(parents), args, out, inputs, _epoch[0], saved)
     result = Tensor._wrap(out, node)
     if state.hooks:
         _run_hooks(prim, inputs, args, node, result)

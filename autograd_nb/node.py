@@ -105,11 +105,11 @@ class Node:
         "name", "grad", "inspected", "tensor_ref", "tangents", "released",
     )
 
-    def __init__(self, prim, parents, args, value, inputs, epoch):
+    def __init__(self, prim, parents, args, value, inputs, epoch, saved=None):
         self.prim = prim
         self.parents = parents
         self.args = args
-        self.saved = None
+        self.saved = saved
         self.value = value
         self.inputs = inputs
         self.index = next_index()

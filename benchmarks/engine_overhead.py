@@ -150,9 +150,9 @@ def main(argv=None) -> None:
             vec[name] = timed(vector_chain_torch(lib, tw, tb, x0), repeats)
     rows.append((f"vector chain, {3 * STEPS} ops on {WIDTH} float64", 3 * STEPS, vec))
 
-    sizes = [10**5] if args.quick else [10**5, 10**6]
+    sizes = [10**3, 10**5] if args.quick else [10**3, 10**5, 10**6]
     for n in sizes:
-        reps = 3 if n >= 10**6 else 5
+        reps = 3 if n >= 10**6 else 5 if n >= 10**5 else 31
         res = {"autograd_nb": timed(scalar_chain_ours(n), reps)}
         for name, lib in others.items():
             make = scalar_chain_hips if lib == "hips" else (lambda n, lib=lib: scalar_chain_torch(lib, n))
@@ -177,8 +177,16 @@ def main(argv=None) -> None:
         print(line)
         if ops >= 10**5:
             print(f"{'  (seconds in all)':<36}" + "".join(f"{res[lib]:>14.2f} s" for lib in libs))
+    chains = {ops: res for label, ops, res in rows if label.startswith("scalar")}
+    longest = max(chains)
+    growth = "  ".join(f"{lib} {chains[longest][lib] / longest / (chains[10**3][lib] / 10**3):.2f}×"
+                       for lib in libs)
+    print(f"\nµs/op of the {longest:,}-op chain over the 1,000-op chain's: {growth}")
+    print("(timed with Python's cyclic garbage collector off, as timeit does: with it on, its full "
+          "collections over a graph of millions of live objects add a cost per operation that "
+          "grows with the graph)")
     if torch_name:
-        print("\ntarget: ours / PyTorch <= 0.50 on every row")
+        print("\ntargets: ours / PyTorch <= 0.50 on every row; the growth of ours <= 1.5×")
 
 
 if __name__ == "__main__":
