@@ -205,7 +205,8 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
     if not retain_graph:
         for node in done:
             node.saved = None
-            node.released = True
+            if not node.inspected:  # a Tape's nodes can be swept again, for its tables
+                node.released = True
     return found
 
 

@@ -11,16 +11,18 @@ where there is one), and the inputs it is checked at. Every case is checked
 and the cases marked ``order2`` also at second order: the gradient computed with
 ``create_graph`` is differentiated again and checked against finite differences of the
 gradient. ``test_every_primitive_has_a_case`` fails when a registered primitive is missing
-from the table.
+from the table. The cases of each area of NumPy live in ``tests/cases_<area>.py`` (a ``CASES``
+list built with the helpers of ``tests/primitive_table.py``) and are checked here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
+from primitive_table import TIES, C, Case, N, P, S, U, Z  # noqa: F401
 
 import autograd_nb as ag
 from autograd_nb.apply import apply
@@ -29,89 +31,6 @@ from autograd_nb.primitives import losses as ls
 from autograd_nb.primitives import shaping as sh
 from autograd_nb.primitives.arithmetic import linear, linear_vjp_b
 from autograd_nb.primitives.elementwise import tanh_vjp
-
-# ------------------------------------------------------------------------------ input makers
-
-
-@dataclass(frozen=True)
-class Maker:
-    """Draws one input of ``shape``: ``kind`` says which values the primitive needs there."""
-
-    kind: str
-    shape: tuple
-
-    def __call__(self, rng: np.random.Generator) -> np.ndarray:
-        n = int(np.prod(self.shape))
-        if self.kind == "normal":
-            values = rng.normal(size=n)
-        elif self.kind == "positive":  # log, sqrt, the base of a real power
-            values = rng.uniform(0.5, 2.0, size=n)
-        elif self.kind == "nonzero":  # relu, abs, a divisor: away from the kink / the pole
-            values = rng.choice([-1.0, 1.0], size=n) * rng.uniform(0.3, 1.5, size=n)
-        elif self.kind == "unit":  # probabilities (targets of binary cross-entropy)
-            values = rng.uniform(0.0, 1.0, size=n)
-        elif self.kind == "spread":  # distinct, at least 0.3 apart and off the clip bounds
-            values = rng.permutation(n) * 0.3 - 0.3 * n / 2 + 0.07
-        else:
-            raise ValueError(self.kind)
-        return values.reshape(self.shape)
-
-    def __repr__(self) -> str:
-        return "x".join(map(str, self.shape)) or "scalar"
-
-
-@dataclass(frozen=True)
-class Fixed:
-    """A fixed input: ties in max/min/maximum, which finite differences split evenly too."""
-
-    values: tuple
-
-    def __call__(self, rng: np.random.Generator) -> np.ndarray:
-        return np.array(self.values, dtype=np.float64)
-
-    def __repr__(self) -> str:
-        return "ties"
-
-
-def N(*shape):
-    return Maker("normal", shape)
-
-
-def P(*shape):
-    return Maker("positive", shape)
-
-
-def Z(*shape):
-    return Maker("nonzero", shape)
-
-
-def U(*shape):
-    return Maker("unit", shape)
-
-
-def S(*shape):
-    return Maker("spread", shape)
-
-
-TIES = Fixed(((1.0, 3.0, 3.0), (2.0, 2.0, 0.5)))
-
-# ------------------------------------------------------------------------------ the table
-
-
-@dataclass(frozen=True)
-class Case:
-    op: str  # the name in REGISTRY this case exercises
-    fn: Callable
-    inputs: tuple
-    order2: bool = False
-
-    @property
-    def id(self) -> str:
-        return f"{self.op}-" + "-".join(map(repr, self.inputs))
-
-
-def C(op: str, fn: Callable, *inputs, order2: bool = False) -> Case:
-    return Case(op, fn, inputs, order2)
 
 
 def _set(x, v, index):
@@ -278,6 +197,10 @@ CASES = [
       U(4, 1)),
     C("cross_entropy", lambda z: ls.cross_entropy(z, TARGET), N(4, 3), order2=True),
 ]
+
+# each tests/cases_<area>.py adds the cases of its area of NumPy
+for _module in sorted(Path(__file__).parent.glob("cases_*.py")):
+    CASES += importlib.import_module(_module.stem).CASES
 
 PARAMS = [pytest.param(case, id=case.id) for case in CASES]
 
