@@ -20,7 +20,7 @@ from .errors import (
 )
 from .forward import jvp
 from .functions import PUBLIC as _PUBLIC
-from .functions import concatenate, dot, stack
+from .functions import concatenate, stack
 from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck
 from .primitives.registry import defjvp, defvjp, primitive
@@ -42,7 +42,7 @@ __all__ = [
     "GradcheckError", "DtypeError",
     "primitive", "defvjp", "defjvp",
     "save", "load",
-    "concatenate", "dot", "stack", *sorted(_PUBLIC),
+    "concatenate", "stack", *sorted(_PUBLIC),
 ]
 
 _LAZY = {"viz", "nn", "optim", "data"}

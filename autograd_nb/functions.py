@@ -1,8 +1,8 @@
 """The ``ag.`` functions (``ag.exp(x)``, ``ag.sum(x, axis=0)``...), with NumPy's argument names.
 
-Each primitive that names a ``function`` in its registration gets one here, made from its
-forward's signature by ``function_of``: nothing is listed twice. Below them, the few functions
-that are compositions (``dot``) or take a sequence of tensors (``stack``, ``concatenate``).
+Each primitive or composite that names a ``function`` in its registration gets one here, made
+from its forward's signature by ``function_of``: nothing is listed twice. Below them, the two
+functions that take a sequence of tensors (``stack``, ``concatenate``).
 Each accepts tensors or anything ``np.asarray`` takes.
 """
 
@@ -14,21 +14,22 @@ from collections.abc import Callable
 import numpy as np
 
 from .apply import apply
-from .errors import ShapeError
 from .primitives import Primitive
-from .primitives import arithmetic as ar
 from .primitives import shaping as sh
-from .primitives.registry import on_register
+from .primitives.registry import Composite, on_register
 from .tensor import Tensor
 
-__all__ = ["function_of", "PUBLIC", "dot", "stack", "concatenate"]
+__all__ = ["function_of", "PUBLIC", "stack", "concatenate"]
 
 
 def function_of(prim: Primitive, name: str) -> Callable:
     """The public function of ``prim``: its inputs, then its parameters by position or name.
 
     ``ag.sum(x, 0)`` and ``ag.sum(x, axis=0)`` both run ``apply(sum, (x,), (0, False))``.
+    A composite's function is its own body.
     """
+    if isinstance(prim, Composite):
+        return prim.fn
     signature = inspect.signature(prim.forward)
     parameters = list(signature.parameters.values())
     nin = prim.nin
@@ -69,18 +70,6 @@ def _add_function(prim: Primitive) -> None:
 
 on_register(_add_function)
 globals().update(PUBLIC)
-
-
-def dot(x, y) -> Tensor:
-    """``np.dot`` for 1-D and 2-D operands (inner product, matrix-vector, matrix product)."""
-    if np.ndim(x) > 2 or np.ndim(y) > 2:
-        raise ShapeError(
-            f"dot: operands of shapes {np.shape(x)} and {np.shape(y)}; dot supports 1-D and "
-            f"2-D operands, use matmul (@) for stacks of matrices"
-        )
-    if np.ndim(x) == 0 or np.ndim(y) == 0:
-        return apply(ar.mul, (x, y))
-    return apply(ar.matmul, (x, y))
 
 
 def concatenate(arrays, axis: int = 0) -> Tensor:

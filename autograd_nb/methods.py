@@ -19,7 +19,7 @@ from .functions import PUBLIC, function_of
 from .grad_mode import state
 from .primitives import arithmetic as ar
 from .primitives import shaping as sh
-from .primitives.registry import on_register
+from .primitives.registry import Composite, on_register
 from .tensor import Tensor
 
 __all__ = ["attach"]
@@ -28,23 +28,31 @@ __all__ = ["attach"]
 _OPERATORS = {
     "+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
     "/": ("__truediv__", "__rtruediv__"), "**": ("__pow__", "__rpow__"),
-    "@": ("__matmul__", "__rmatmul__"), "unary -": ("__neg__", None), "abs": ("__abs__", None),
+    "@": ("__matmul__", "__rmatmul__"), "%": ("__mod__", "__rmod__"),
+    "//": ("__floordiv__", "__rfloordiv__"), "unary -": ("__neg__", None),
+    "abs": ("__abs__", None),
 }
 
 
-def _binary(prim):
+def _binary(op):
+    if isinstance(op, Composite):
+        return (lambda self, other: op.fn(self, other)), (lambda self, other: op.fn(other, self))
+
     def method(self, other):
-        return apply(prim, (self, other))
+        return apply(op, (self, other))
 
     def reflected(self, other):
-        return apply(prim, (other, self))
+        return apply(op, (other, self))
 
     return method, reflected
 
 
-def _unary(prim):
+def _unary(op):
+    if isinstance(op, Composite):
+        return lambda self: op.fn(self)
+
     def method(self):
-        return apply(prim, (self,))
+        return apply(op, (self,))
 
     return method
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import functions as F
 from .apply import apply
-from .primitives.registry import on_register
+from .primitives.registry import Composite, on_register
 from .tensor import Tensor
 
 __all__ = ["handle_ufunc", "handle_function", "UFUNCS", "FUNCTIONS"]
@@ -46,17 +46,25 @@ def _numpy_function(name: str, function: Callable) -> Callable:
     return call
 
 
-UFUNCS: dict[np.ufunc, object] = {}  # NumPy ufunc -> the primitive it stands for
+UFUNCS: dict[np.ufunc, Callable] = {}  # NumPy ufunc -> what runs it on tensors
 FUNCTIONS: dict[Callable, Callable] = {}  # NumPy function -> what runs it on tensors
 
 
-def _add_dispatch(prim) -> None:
-    for target in prim.numpy:
+def _add_dispatch(op) -> None:
+    """The NumPy entries of a primitive's (or composite's) registration."""
+    for target in op.numpy:
         if isinstance(target, np.ufunc):
-            UFUNCS[target] = prim
+            UFUNCS[target] = op.fn if isinstance(op, Composite) else _applying(op)
         else:
-            function = F.PUBLIC.get(prim.function) or F.function_of(prim, target.__name__)
+            function = F.PUBLIC.get(op.function) or F.function_of(op, target.__name__)
             FUNCTIONS[target] = _numpy_function(target.__name__, function)
+
+
+def _applying(prim) -> Callable:
+    def run(*inputs):
+        return apply(prim, inputs)
+
+    return run
 
 
 on_register(_add_dispatch)
@@ -95,7 +103,6 @@ def _on_values(func):
 FUNCTIONS.update({
     np.concatenate: _numpy_function("concatenate", F.concatenate),
     np.stack: _numpy_function("stack", F.stack),
-    np.dot: F.dot,
     np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
     np.shape: _on_values(np.shape), np.ndim: _on_values(np.ndim), np.size: _on_values(np.size),
     np.result_type: _on_values(np.result_type),
@@ -116,11 +123,11 @@ def _numpy_name(func) -> str:
 
 def handle_ufunc(ufunc, method, inputs, kwargs):
     if method == "__call__":
-        prim = UFUNCS.get(ufunc)
-        if prim is not None:
+        run = UFUNCS.get(ufunc)
+        if run is not None:
             if kwargs:
-                return _numpy_function(ufunc.__name__, lambda *a: apply(prim, a))(*inputs, **kwargs)
-            return apply(prim, inputs)
+                return _numpy_function(ufunc.__name__, run)(*inputs, **kwargs)
+            return run(*inputs)
         if ufunc in _CONSTANT_UFUNCS:
             return Tensor._wrap(np.asarray(ufunc(*(_values(x) for x in inputs), **kwargs)), None)
     raise TypeError(
@@ -135,7 +142,8 @@ def handle_function(func, args, kwargs):
     if handler is None:
         raise TypeError(
             f"{_numpy_name(func)} is not differentiable by autograd_nb (no rule is registered "
-            f"for it); use the ag.* function if there is one, or t.detach() to compute on the "
-            f"values outside the graph"
+            f"for it); compute on the values outside the graph with t.detach(), or add it: "
+            f"wrap a NumPy function with @ag.primitive and give its rules with ag.defvjp / "
+            f"ag.defjvp (see 'How the engine works' in the docs)"
         )
     return handler(*args, **kwargs)

@@ -26,7 +26,8 @@ from primitive_table import TIES, C, Case, N, P, S, U, Z  # noqa: F401
 
 import autograd_nb as ag
 from autograd_nb.apply import apply
-from autograd_nb.primitives import REGISTRY
+from autograd_nb.numpy_interop import FUNCTIONS, UFUNCS
+from autograd_nb.primitives import COMPOSITES, REGISTRY
 from autograd_nb.primitives import losses as ls
 from autograd_nb.primitives import shaping as sh
 from autograd_nb.primitives.arithmetic import linear, linear_vjp_b
@@ -78,7 +79,9 @@ CASES = [
     C("matmul", lambda x, y: x @ y, N(1, 2, 3), N(3, 3, 2)),
     C("matmul", lambda x, y: x @ y, N(3), N(2, 3, 4)),
     C("matmul", lambda x, y: x @ y, N(2, 2, 3), N(3)),
-    C("matmul", lambda x, y: ag.dot(x, y), N(2, 3), N(3, 2)),
+    C("dot", lambda x, y: ag.dot(x, y), N(2, 3), N(3, 2), order2=True),
+    C("dot", lambda x, y: np.dot(x, y), N(3), N(3)),
+    C("dot", lambda x, y: x.dot(y), N(), N(2, 3)),
     C("identity", lambda x: sh.identity(x) * 1.0, N(2, 3), order2=True),
     C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(3), N(4, 3), N(4), order2=True),
     C("linear", lambda x, w, b: apply(linear, (x, w, b)), N(5, 3), N(4, 3), N(4), order2=True),
@@ -212,21 +215,40 @@ def _inputs(case: Case, rng: np.random.Generator) -> list[np.ndarray]:
 # ------------------------------------------------------------------------------ the checks
 
 
+def _engines(table) -> set[str]:  # not the primitives other tests define
+    return {name for name, op in table.items()
+            if op.__wrapped__.__module__.startswith("autograd_nb.primitives")}
+
+
 def test_every_primitive_has_a_case():
     tested = {case.op for case in CASES}
-    engine = {name for name, prim in REGISTRY.items()  # not the ones other tests define
-              if prim.forward.__module__.startswith("autograd_nb.primitives")}
-    assert sorted(engine - tested) == [], "primitives without a case in CASES"
-    assert sorted(tested - engine) == [], "cases naming no registered primitive"
+    engine = _engines(REGISTRY) | _engines(COMPOSITES)
+    assert sorted(engine - tested) == [], "operations without a case in CASES"
+    assert sorted(tested - engine) == [], "cases naming no registered operation"
+
+
+def test_every_registered_name_exists():
+    """The NumPy functions, ag. functions, methods and operators a registration names."""
+    for op in [*REGISTRY.values(), *COMPOSITES.values()]:
+        if op.function:
+            assert callable(getattr(ag, op.function)), op.function
+        if op.method:
+            assert callable(getattr(ag.Tensor, op.method)), op.method
+        for target in op.numpy:
+            assert target in UFUNCS or target in FUNCTIONS, (op.name, target)
 
 
 @pytest.mark.parametrize("case", PARAMS)
 def test_case_runs_its_primitive(case, rng):
-    """Each line really exercises the primitive it names (it is recorded on a tape)."""
+    """Each line really exercises the operation it names: a primitive is recorded on a tape,
+    a composite records the primitives it is made of."""
     xs = [ag.tensor(a, requires_grad=True) for a in _inputs(case, rng)]
     with ag.Tape() as tape:
-        case.fn(*xs)
-    assert case.op in {record.op for record in tape}
+        out = case.fn(*xs)
+    if case.op in COMPOSITES:
+        assert len(tape) > 0 and out.requires_grad
+    else:
+        assert case.op in {record.op for record in tape}
 
 
 @pytest.mark.parametrize("case", PARAMS)

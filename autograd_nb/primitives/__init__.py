@@ -1,13 +1,37 @@
 """Every primitive of the engine, registered in ``REGISTRY`` by name.
 
 The modules group them: ``arithmetic`` (+ - * / ** @), ``elementwise`` (exp, tanh, relu...),
-``reductions`` (sum, max, softmax...), ``shaping`` (reshape, indexing...), ``losses``.
+``ufuncs`` (NumPy's other elementwise functions), ``reductions`` (sum, max, softmax...),
+``scans`` (prod, cumsum, var...), ``shaping`` (reshape, indexing...), ``assembly`` (flips,
+splits, einsum...), ``linalg`` (np.linalg), ``losses``. Operations written with primitives
+are registered as composites (``COMPOSITES``).
 """
 
-from . import arithmetic, elementwise, losses, reductions, shaping
-from .registry import REGISTRY, Primitive, defjvp, defvjp, primitive, unbroadcast
+from . import (
+    arithmetic,
+    assembly,
+    elementwise,
+    linalg,
+    losses,
+    reductions,
+    scans,
+    shaping,
+    ufuncs,
+)
+from .registry import (
+    COMPOSITES,
+    REGISTRY,
+    Composite,
+    Primitive,
+    composite,
+    defjvp,
+    defvjp,
+    primitive,
+    unbroadcast,
+)
 
 __all__ = [
-    "REGISTRY", "Primitive", "primitive", "defvjp", "defjvp", "unbroadcast",
-    "arithmetic", "elementwise", "reductions", "shaping", "losses",
+    "REGISTRY", "COMPOSITES", "Primitive", "Composite", "primitive", "composite", "defvjp",
+    "defjvp", "unbroadcast", "arithmetic", "elementwise", "ufuncs", "reductions", "scans",
+    "shaping", "assembly", "linalg", "losses",
 ]

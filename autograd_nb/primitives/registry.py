@@ -37,19 +37,25 @@ from ..tensor import Tensor
 
 __all__ = [
     "Primitive", "REGISTRY", "primitive", "defvjp", "defjvp", "unbroadcast", "value_of",
-    "on_register",
+    "on_register", "Composite", "COMPOSITES", "composite",
 ]
 
 REGISTRY: dict[str, Primitive] = {}
-_LISTENERS: list[Callable[[Primitive], None]] = []
+COMPOSITES: dict[str, Composite] = {}  # operations written with primitives (no rules)
+_LISTENERS: list[Callable] = []
 
 
-def on_register(listener: Callable[[Primitive], None]) -> None:
-    """Call ``listener(prim)`` for every primitive registered so far and from now on: how
-    ``methods.py``, ``functions.py`` and ``numpy_interop.py`` derive their entries."""
+def on_register(listener: Callable) -> None:
+    """Call ``listener(op)`` for every primitive and composite registered so far and from now
+    on: how ``methods.py``, ``functions.py`` and ``numpy_interop.py`` derive their entries."""
     _LISTENERS.append(listener)
-    for prim in list(REGISTRY.values()):
-        listener(prim)
+    for op in [*REGISTRY.values(), *COMPOSITES.values()]:
+        listener(op)
+
+
+def _announce(op) -> None:
+    for listener in _LISTENERS:
+        listener(op)
 
 
 class _PerInput:
@@ -157,9 +163,49 @@ def primitive(fn: Callable | str | None = None, name: str | None = None, *,
         prim.numpy = numpy if isinstance(numpy, tuple) else (numpy,)
         prim.function, prim.method, prim.operator = function, method, operator
         REGISTRY[label] = prim  # a notebook cell run again replaces its primitive
-        for listener in _LISTENERS:
-            listener(prim)
+        _announce(prim)
         return prim
+
+    return register if fn is None else register(fn)
+
+
+class Composite:
+    """An operation written with primitives (``var`` is a mean of squared deviations): it has
+    no rules of its own, its derivative comes from theirs. Like a primitive's registration,
+    it names the NumPy functions, ``ag.`` function, method and operator it stands for."""
+
+    def __init__(self, fn: Callable, name: str) -> None:
+        self.fn = fn
+        self.name = name
+        self.numpy: tuple = ()
+        self.function: str | None = None
+        self.method: str | None = None
+        self.operator: str | None = None
+        self.__doc__ = fn.__doc__
+        self.__wrapped__ = fn
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<composite {self.name}>"
+
+
+def composite(fn: Callable | str | None = None, name: str | None = None, *, numpy=(),
+              function: str | None = None, method: str | None = None,
+              operator: str | None = None):
+    """Register an operation written with primitives: ``@composite("var", numpy=np.var,
+    function="var", method="var")`` above a function with NumPy's signature."""
+    if isinstance(fn, str):
+        fn, name = None, fn
+
+    def register(body: Callable) -> Composite:
+        op = Composite(body, name or body.__name__)
+        op.numpy = numpy if isinstance(numpy, tuple) else (numpy,)
+        op.function, op.method, op.operator = function, method, operator
+        COMPOSITES[op.name] = op
+        _announce(op)
+        return op
 
     return register if fn is None else register(fn)
 

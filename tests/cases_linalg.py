@@ -1,0 +1,5 @@
+"""The cases of the linalg primitives and composites (see tests/primitive_table.py)."""
+
+from __future__ import annotations
+
+CASES: list = []
