@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .apply import apply
-from .errors import ShapeError
+from .errors import DtypeError, ShapeError
 from .grad_mode import forward_traces, no_grad, pushed, set_grad_enabled, state, transforming
 from .node import depends_on_others
 from .primitives.shaping import astype, broadcast_to, identity
@@ -141,9 +141,14 @@ def output_tensor(out, who: str, f) -> Tensor:
             f"number), e.g. `return loss` at the end of the function"
         )
     data = np.asarray(out)
-    if data.dtype.kind not in "biuf":
-        check_differentiable(data, f"{who}: the result of {name}")
-    return Tensor._wrap(data.astype(np.float64) if data.dtype.kind != "f" else data, None)
+    if data.dtype.kind in "biu":
+        raise DtypeError(
+            f"{who}: {name} returned {data.dtype} values (shape {data.shape}); integers and "
+            f"booleans (positions, counts, tests such as np.argmax or x > 0) carry no gradient; "
+            f"return the floating-point value to differentiate"
+        )
+    check_differentiable(data, f"{who}: the result of {name}")
+    return Tensor._wrap(data, None)
 
 
 def independent_warning(who: str, f) -> None:

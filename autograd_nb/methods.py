@@ -79,6 +79,27 @@ def flatten(self) -> Tensor:
     return reshape(self, -1)
 
 
+def astype(self, dtype, copy: bool = True) -> Tensor:
+    """The values in ``dtype``: to a floating-point dtype the conversion is recorded (the
+    gradient goes back in the tensor's own precision); to an integer or boolean dtype the
+    result is values only, outside the graph (integers carry no gradient)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return apply(sh.astype, (self,), (dtype,))
+    return Tensor._wrap(self.data.astype(dtype, copy=copy), None)
+
+
+def _values_method(func):
+    """A method that reads values only (``t.argmax()``): its result carries no gradient."""
+
+    def method(self, *args, **kwargs):
+        return func(self.data, *args, **kwargs)
+
+    method.__name__ = func.__name__
+    method.__doc__ = f"``np.{func.__name__}`` of the values: integers or booleans, no gradient."
+    return method
+
+
 def _plain_index(index):
     """An index with any tensors in it replaced by their arrays (indexes are never differentiated)."""
     if isinstance(index, tuple):
@@ -212,6 +233,9 @@ def attach() -> None:
                               ("__ipow__", np.power, ar.power)]:
         setattr(Tensor, name, _inplace(prim, ufunc))
     Tensor.__pos__ = lambda self: self
+    Tensor.astype = astype
+    for func in (np.argmax, np.argmin, np.argsort, np.nonzero, np.any, np.all):
+        setattr(Tensor, func.__name__, _values_method(func))
     Tensor.reshape = reshape
     Tensor.transpose = transpose
     Tensor.T = property(lambda self: transpose(self), doc="The axes reversed.")

@@ -104,12 +104,16 @@ FUNCTIONS.update({
     np.concatenate: _numpy_function("concatenate", F.concatenate),
     np.stack: _numpy_function("stack", F.stack),
     np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
-    np.shape: _on_values(np.shape), np.ndim: _on_values(np.ndim), np.size: _on_values(np.size),
-    np.result_type: _on_values(np.result_type),
-    np.zeros_like: _on_values(np.zeros_like), np.ones_like: _on_values(np.ones_like),
-    np.allclose: _on_values(np.allclose), np.isclose: _on_values(np.isclose),
-    np.array_equal: _on_values(np.array_equal),
 })
+# Functions that give shapes, positions, counts or tests: computed on the values, never
+# recorded. Their results are integers or booleans, which carry no gradient.
+VALUE_ONLY = [
+    np.shape, np.ndim, np.size, np.result_type, np.zeros_like, np.ones_like, np.empty_like,
+    np.full_like, np.allclose, np.isclose, np.array_equal, np.argmax, np.argmin, np.argsort,
+    np.argpartition, np.nonzero, np.flatnonzero, np.argwhere, np.count_nonzero,
+    np.searchsorted, np.digitize, np.bincount, np.any, np.all, np.isreal, np.iscomplex,
+]
+FUNCTIONS.update({func: _on_values(func) for func in VALUE_ONLY if func not in FUNCTIONS})
 
 
 def _numpy_name(func) -> str:

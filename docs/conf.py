@@ -213,6 +213,85 @@ def _write_players(app) -> None:
     viz.BackwardPlayer(d).save(out / "sweep_two_chains.html")
 
 
+_GROUPS = [  # registry module -> heading on "What differentiates"
+    ("arithmetic", "Arithmetic"), ("elementwise", "Elementwise functions"),
+    ("ufuncs", "More elementwise functions"), ("reductions", "Reductions"),
+    ("scans", "Reductions and scans"), ("shaping", "Shapes and indexing"),
+    ("assembly", "Shapes and assembly"), ("linalg", "Linear algebra"), ("losses", "Losses"),
+]
+
+
+def _numpy_names(op) -> str:
+    names = []
+    for target in op.numpy:
+        module = getattr(target, "__module__", None) or "numpy"
+        prefix = "np.linalg." if "linalg" in module else "np."
+        names.append(prefix + target.__name__)
+    if op.operator:
+        names.append(op.operator if op.operator != "unary -" else "-t")
+    return ", ".join(names)
+
+
+def _cell(text: str, literal: bool = False) -> nodes.entry:
+    """A table cell: ``text`` as code, or as prose whose ``double backquotes`` are code."""
+    para = nodes.paragraph()
+    if literal:
+        if text:
+            para += nodes.literal(text=text)
+        return nodes.entry("", para)
+    for k, piece in enumerate(re.split(r"``(.+?)``", text)):
+        if piece:
+            para += nodes.literal(text=piece) if k % 2 else nodes.Text(piece)
+    return nodes.entry("", para)
+
+
+class Differentiates(SphinxDirective):
+    """``.. differentiates::``: every primitive and composite of the registry, in a table per
+    group: its NumPy names, its ag. function and method, and its derivative in one line (the
+    first line of its docstring). Made at build time, so it always lists what the engine has."""
+
+    def run(self) -> list[nodes.Node]:
+        from autograd_nb.primitives import COMPOSITES, REGISTRY
+
+        out: list[nodes.Node] = []
+        ops = [*REGISTRY.values(), *COMPOSITES.values()]
+        for module, heading in _GROUPS:
+            rows = [op for op in ops
+                    if op.__wrapped__.__module__ == f"autograd_nb.primitives.{module}"]
+            if not rows:
+                continue
+            section = nodes.section(ids=[f"differentiates-{module}"])
+            section += nodes.title(text=heading)
+            table = nodes.table()
+            group = nodes.tgroup(cols=5)
+            table += group
+            for width in (14, 22, 22, 10, 40):
+                group += nodes.colspec(colwidth=width)
+            head = nodes.thead()
+            row = nodes.row()
+            for title in ("operation", "NumPy", "ag / method", "kind", "derivative"):
+                row += _cell(title)
+            head += row
+            group += head
+            body = nodes.tbody()
+            for op in rows:
+                doc = (op.__wrapped__.__doc__ or "").strip().splitlines()
+                spelled = ", ".join(filter(None, [
+                    f"ag.{op.function}" if op.function else "",
+                    f"t.{op.method}()" if op.method else ""]))
+                row = nodes.row()
+                row += _cell(op.name, literal=True)
+                row += _cell(_numpy_names(op), literal=True)
+                row += _cell(spelled, literal=True)
+                row += _cell("composite" if op in COMPOSITES.values() else "primitive")
+                row += _cell(doc[0] if doc else "")
+                body += row
+            group += body
+            section += table
+            out.append(section)
+        return out
+
+
 def _write_engine_pictures(app) -> None:
     """Draw the pictures of ``engine.md`` with ``viz.draw`` into the built site (``_engine/``),
     from the same computations as the page's examples, so they always show the current engine."""
@@ -267,6 +346,7 @@ def setup(app):
     app.connect("builder-inited", _write_engine_pictures)
     app.add_directive("api-module", ApiModule)
     app.add_directive("api", Api)
+    app.add_directive("differentiates", Differentiates)
     app.connect("autodoc-process-docstring", _plain_bars)
     app.connect("doctree-read", _links_between_notebooks)
     app.connect("doctree-read", _hide_test_markers)

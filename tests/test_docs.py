@@ -46,7 +46,8 @@ def built_html(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_docs_build_without_warnings(built_html):
-    for page in ("index", "getting-started", "tour", "engine", "course", "api/index",
+    for page in ("index", "getting-started", "tour", "engine", "course", "differentiates",
+                 "api/index",
                  "notebooks/01_why_autodiff"):
         assert (built_html / f"{page}.html").is_file(), page
     # The course shows every notebook, from the outputs stored in it.
@@ -124,3 +125,14 @@ def test_the_tour_embeds_the_offline_sweep_player(built_html):
     text = page.read_text(encoding="utf-8")
     assert "http" not in text and "<script" in text
     assert 'src="_players/sweep_two_chains.html"' in (built_html / "tour.html").read_text()
+
+
+@pytest.mark.slow
+def test_what_differentiates_lists_every_registered_operation(built_html):
+    from autograd_nb.primitives import COMPOSITES, REGISTRY
+
+    page = (built_html / "differentiates.html").read_text(encoding="utf-8")
+    for name, op in [*REGISTRY.items(), *COMPOSITES.items()]:
+        if op.__wrapped__.__module__.startswith("autograd_nb.primitives"):
+            assert f">{name}<" in page, f"{name} is missing from What differentiates"
+    assert ">np.exp<" in page and ">ag.exp,<" in page and ">t.exp()<" in page

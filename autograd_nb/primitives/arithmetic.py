@@ -15,6 +15,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "matmul", "linear"]
 
 @primitive("add", nin=2, elementwise=True, numpy=np.add, operator="+")
 def add(x, y):
+    """x + y with broadcasting; ∂/∂x = ∂/∂y = 1."""
     return x + y
 
 
@@ -42,6 +43,7 @@ defjvp(add, add_jvp_x, add_jvp_y)
 
 @primitive("sub", nin=2, elementwise=True, numpy=np.subtract, operator="-")
 def sub(x, y):
+    """x - y with broadcasting; ∂/∂x = 1, ∂/∂y = -1."""
     return x - y
 
 
@@ -69,6 +71,7 @@ defjvp(sub, sub_jvp_x, sub_jvp_y)
 
 @primitive("mul", nin=2, elementwise=True, numpy=np.multiply, operator="*")
 def mul(x, y):
+    """x · y with broadcasting; ∂/∂x = y, ∂/∂y = x."""
     return x * y
 
 
@@ -96,6 +99,7 @@ defjvp(mul, mul_jvp_x, mul_jvp_y)
 
 @primitive("div", nin=2, elementwise=True, numpy=np.true_divide, operator="/")
 def div(x, y):
+    """x / y with broadcasting; ∂/∂x = 1/y, ∂/∂y = -x/y²."""
     return x / y
 
 
@@ -123,6 +127,7 @@ defjvp(div, div_jvp_x, div_jvp_y)
 
 @primitive("neg", nin=1, elementwise=True, numpy=np.negative, operator="unary -")
 def neg(x):
+    """-x; d/dx = -1."""
     return -x
 
 
@@ -142,6 +147,7 @@ defjvp(neg, neg_jvp)
 
 @primitive("pow", nin=2, elementwise=True, numpy=np.power, operator="**")
 def power(x, y):
+    """xʸ; ∂/∂x = y·xʸ⁻¹ (0 where y = 0), ∂/∂y = xʸ·log x (0 where x = 0 and y ≥ 0)."""
     return x**y
 
 
@@ -244,6 +250,7 @@ defjvp(matmul, matmul_jvp_x, matmul_jvp_y)
 
 @primitive("linear", nin=3)
 def linear(x, w, b):
+    """x @ wᵀ + b, the affine map of nn.Linear; ∂/∂x = w, ∂/∂w = gᵀx, ∂/∂b = Σ g."""
     out = x @ w.T
     out += b  # out is a fresh array: add the bias in place, saving one temporary
     return out

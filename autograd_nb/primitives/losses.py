@@ -18,7 +18,7 @@ __all__ = ["mse_loss", "bce_with_logits", "cross_entropy"]
 
 @primitive("mse_loss", nin=2)
 def mse_loss(pred, target):
-    """mean((pred - target)²)"""
+    """mean((pred - target)²); ∂/∂pred = 2(pred - target)/n."""
     diff = pred - target
     return np.mean(diff * diff)
 
@@ -52,6 +52,7 @@ defjvp(mse_loss, mse_loss_jvp_pred, mse_loss_jvp_target)
 
 @primitive("bce_with_logits", nin=2)
 def bce_with_logits(z, y):
+    """Binary cross-entropy of logits z against targets y, mean; ∂/∂z = (σ(z) - y)/n."""
     return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
 
 
@@ -96,6 +97,7 @@ def _picked(z, target):  # the index of z[i, target[i]] for every row i
 
 @primitive("cross_entropy", nin=2, saves=True)
 def cross_entropy(z, target):  # mean of logsumexp(z) - z[target], row by row
+    """Softmax cross-entropy of logits z (N, C) against class indices, mean; ∂/∂z = (softmax(z) - onehot)/N."""
     z = np.asarray(z)
     shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)  # exp never overflows
     e = np.exp(shifted)

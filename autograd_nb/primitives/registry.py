@@ -160,6 +160,7 @@ def primitive(fn: Callable | str | None = None, name: str | None = None, *,
             prim = Primitive(label, lambda *args: forward(*args)[0], nin, elementwise, forward)
         else:
             prim = Primitive(label, forward, nin, elementwise)
+        prim.__wrapped__ = forward  # the function as written (also when it saves values)
         prim.numpy = numpy if isinstance(numpy, tuple) else (numpy,)
         prim.function, prim.method, prim.operator = function, method, operator
         REGISTRY[label] = prim  # a notebook cell run again replaces its primitive

@@ -80,6 +80,7 @@ defjvp(broadcast_to, broadcast_to_jvp)
 
 @primitive("identity", nin=1, elementwise=True)
 def identity(x):
+    """x itself, as a new node; d/dx = 1."""
     return x
 
 
@@ -101,6 +102,7 @@ defjvp(identity, identity_jvp)
 
 @primitive("astype", nin=1, elementwise=True)
 def astype(x, dtype):
+    """x in another floating-point precision; the gradient goes back in x's precision."""
     return np.asarray(x).astype(dtype, copy=False)
 
 
@@ -126,6 +128,7 @@ def is_basic_index(index) -> bool:
 
 @primitive("getitem", nin=1)
 def getitem(x, index):
+    """x[index]; the gradient is scattered back to the picked elements (repeats add up)."""
     return x[index]
 
 
@@ -143,7 +146,7 @@ defjvp(getitem, getitem_jvp)
 
 @primitive("scatter_add", nin=1)
 def scatter_add(g, shape, index):
-    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated integer indexes add up)."""
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeats add up); its VJP gathers: g[index]."""
     out = np.zeros(shape, dtype=np.result_type(g))
     if is_basic_index(index):
         out[index] = g
@@ -169,6 +172,7 @@ defjvp(scatter_add, scatter_add_jvp)
 
 @primitive("setitem", nin=2)
 def setitem(x, v, index):
+    """x with x[index] = v; the gradient of x is g with zeros at index, that of v is g[index]."""
     out = np.array(x, dtype=np.result_type(x, v), copy=True)
     out[index] = v
     return out
@@ -217,6 +221,7 @@ defjvp(setitem, setitem_jvp_x, setitem_jvp_v)
 
 @primitive("concatenate")
 def concatenate(*arrays_and_axis):
+    """The inputs joined along an existing axis; each input gets its own slice of g."""
     *arrays, axis = arrays_and_axis
     return np.concatenate(arrays, axis=axis)
 
@@ -250,6 +255,7 @@ defjvp(concatenate, per_input=concatenate_jvp)
 
 @primitive("stack")
 def stack(*arrays_and_axis):
+    """The inputs joined along a new axis; each input gets its own layer of g."""
     *arrays, axis = arrays_and_axis
     return np.stack(arrays, axis=axis)
 
