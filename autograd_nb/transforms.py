@@ -41,6 +41,7 @@ class _Pullback:
             self.own = own_variables(self.sources)
             self.out = output_tensor(f(*xs), who, f)
         self.as_tensors = any(isinstance(args[i], Tensor) for i in self.nums)
+        self._outer: bool | None = None  # does out depend on a variable outside this level?
 
     def __call__(self, cotangent) -> list[Tensor]:
         """vᵀ·∂f/∂x for each chosen argument x: tensors, recorded when outer levels need them."""
@@ -49,8 +50,9 @@ class _Pullback:
             independent_warning(self.who, self.f)
             return [Tensor._wrap(np.zeros_like(s.data), None) for s in self.sources]
         seed = _seed(cotangent, out, self.who)
-        record = state.grad_enabled and (
-            seed._node is not None or depends_on_others(out._node, self.own))
+        if self._outer is None:  # one walk of the graph, whatever the number of cotangents
+            self._outer = depends_on_others(out._node, self.own)
+        record = state.grad_enabled and (seed._node is not None or self._outer)
         wanted = {s._node: s for s in self.sources}
         found = sweep(out._node, seed if record else seed.data, retain_graph=True,
                       create_graph=record, accumulate=False, sources=wanted)
