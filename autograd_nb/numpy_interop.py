@@ -77,20 +77,6 @@ _CONSTANT_UFUNCS = {
 }
 
 
-def _swapaxes(a, axis1, axis2):
-    axes = list(range(np.ndim(a)))
-    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-    return F.transpose(a, axes)
-
-
-def _expand_dims(a, axis):
-    return F.reshape(a, np.expand_dims(np.empty(np.shape(a), dtype=bool), axis).shape)
-
-
-def _squeeze(a, axis=None):
-    return F.reshape(a, np.squeeze(np.empty(np.shape(a), dtype=bool), axis).shape)
-
-
 def _on_values(func):
     """A NumPy function that only reads values (shapes, comparisons): never recorded."""
 
@@ -103,7 +89,6 @@ def _on_values(func):
 FUNCTIONS.update({
     np.concatenate: _numpy_function("concatenate", F.concatenate),
     np.stack: _numpy_function("stack", F.stack),
-    np.swapaxes: _swapaxes, np.expand_dims: _expand_dims, np.squeeze: _squeeze,
 })
 # Functions that give shapes, positions, counts or tests: computed on the values, never
 # recorded. Their results are integers or booleans, which carry no gradient.

@@ -81,7 +81,7 @@ class Primitive:
 
     __slots__ = (
         "name", "forward", "forward_saving", "nin", "elementwise", "vjps", "jvps",
-        "numpy", "function", "method", "operator", "__wrapped__",
+        "numpy", "function", "method", "operator", "__wrapped__", "_positional",
     )
 
     def __init__(self, name: str, forward: Callable, nin: int | None, elementwise: bool,
@@ -97,7 +97,8 @@ class Primitive:
         self.function: str | None = None
         self.method: str | None = None
         self.operator: str | None = None
-        self.__wrapped__ = forward  # inspect.signature and getsource find the forward
+        self.__wrapped__ = forward
+        self._positional: int | None = None  # the forward's positional parameters (None: *args)  # inspect.signature and getsource find the forward
 
     def vjp(self, i: int) -> Callable:
         """The VJP rule for input ``i``, or a ``MissingRuleError`` naming the primitive."""
@@ -108,15 +109,26 @@ class Primitive:
         return _rule(self, self.jvps, i, "JVP (forward mode)")
 
     def __call__(self, *args, **kwargs):
-        """Apply to arrays (plain NumPy) or to tensors (recorded); rules call this too."""
-        if kwargs:
-            bound = inspect.signature(self.forward).bind(*args, **kwargs)
+        """Apply to arrays (plain NumPy) or to tensors (recorded); rules call this too.
+        Parameters left out take the forward's defaults, so the node (and its rules) see
+        every argument."""
+        if kwargs or len(args) < self._positional_count():
+            bound = inspect.signature(self.__wrapped__).bind(*args, **kwargs)
             bound.apply_defaults()
             args = bound.args
         n = len(args) if self.nin is None else self.nin
         if any(isinstance(a, Tensor) for a in args[:n]):
             return apply(self, args[:n], args[n:])
         return self.forward(*args)
+
+    def _positional_count(self) -> int:
+        if self._positional is None:
+            kinds = [p.kind for p in inspect.signature(self.__wrapped__).parameters.values()]
+            variadic = inspect.Parameter.VAR_POSITIONAL in kinds
+            self._positional = 0 if variadic else sum(
+                k in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                for k in kinds)
+        return self._positional
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
