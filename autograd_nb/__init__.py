@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import methods as _methods  # noqa: F401  (Tensor's operators and methods, from the registry)
 from .backward import SweepStep
+from .check_rule import check_rule
 from .errors import (
     AutogradError,
     DtypeError,
@@ -37,7 +38,7 @@ __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "zeros_like", "ones_like",
     "Tape", "Record", "SweepStep",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
-    "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp", "gradcheck",
+    "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp", "gradcheck", "check_rule",
     "AutogradError", "ShapeError", "MissingRuleError", "ReleasedGraphError", "InplaceError",
     "GradcheckError", "DtypeError",
     "primitive", "defvjp", "defjvp",

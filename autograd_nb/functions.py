@@ -8,6 +8,7 @@ Each accepts tensors or anything ``np.asarray`` takes.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 
@@ -29,7 +30,7 @@ def function_of(prim: Primitive, name: str) -> Callable:
     A composite's function is its own body.
     """
     if isinstance(prim, Composite):
-        return prim.fn
+        return _tensor_results(prim.fn)
     signature = inspect.signature(prim.forward)
     parameters = list(signature.parameters.values())
     nin = prim.nin
@@ -56,6 +57,21 @@ def function_of(prim: Primitive, name: str) -> Callable:
     function.__name__ = function.__qualname__ = name
     function.__doc__ = prim.forward.__doc__
     function.__signature__ = signature
+    function.__module__ = "autograd_nb"
+    return function
+
+
+def _tensor_results(fn: Callable) -> Callable:
+    """A composite as an ``ag.`` function: given plain arrays, its array result becomes a
+    tensor too, as every ``ag.`` function's does."""
+
+    @functools.wraps(fn)
+    def function(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        if isinstance(out, (np.ndarray, np.generic)):
+            return Tensor._wrap(np.asarray(out), None)
+        return out
+
     function.__module__ = "autograd_nb"
     return function
 

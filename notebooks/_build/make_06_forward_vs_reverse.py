@@ -499,8 +499,8 @@ building $J$.
 Both multiply the same local derivatives; they differ only in the order, and the order decides
 the cost.
 
-This is the last notebook of the course. Back to the start:
-[1 · Why automatic differentiation?](01_why_autodiff.ipynb)
+Next: open the engine and build a tape yourself in
+[7 · Build your own](07_build_your_own.ipynb).
 
 ## Exercises
 
