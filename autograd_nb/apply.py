@@ -11,7 +11,7 @@ import numpy as np
 from .errors import AutogradError, DtypeError, ShapeError, describe
 from .grad_mode import state
 from .node import Node, _epoch
-from .tensor import Tensor
+from .tensor import Tensor, got
 
 __all__ = ["apply", "constant"]
 
@@ -36,7 +36,10 @@ def apply(prim, inputs: tuple, params: tuple = ()) -> Tensor:
             parents.append(node)
             tracked = tracked or node is not None
         else:
-            arrays.append(constant(x))
+            a = constant(x)
+            if type(a) is np.ndarray and a.dtype.kind not in _NUMBERS:
+                _check_operand(prim, len(arrays), x, a)
+            arrays.append(a)
             parents.append(None)
     args = (*arrays, *params)
     saved = None
@@ -58,6 +61,31 @@ def apply(prim, inputs: tuple, params: tuple = ()) -> Tensor:
     if state.hooks:
         _run_hooks(prim, inputs, args, node, result)
     return result
+
+
+_NUMBERS = "biufc"  # dtype kinds of numbers: booleans, integers, floats, complex
+
+
+def _check_operand(prim, position: int, x, array: np.ndarray) -> None:
+    """Refuse an operand that holds no numbers (None, strings, objects) before any work: NumPy
+    would either fail inside the ufunc or carry Python objects through the computation. A
+    user's primitive may take other things as inputs (a mode string): those pass."""
+    if not prim.__wrapped__.__module__.startswith(__package__ + "."):
+        return
+    if array.dtype.kind == "O":
+        from .tensor import _first_non_number
+
+        bad = _first_non_number(array)
+        what = f"holds {bad}" if bad is not None else "is an object array"
+        raise TypeError(
+            f"{prim.name}: operand {position} {what} (shape {array.shape}); operations take "
+            f"numbers, arrays of numbers or tensors; convert it with "
+            f"np.asarray(x, dtype=np.float64)"
+        )
+    raise TypeError(
+        f"{prim.name}: operand {position} is {got(x)} ({array.dtype}); operations take "
+        f"numbers, arrays of numbers or tensors"
+    )
 
 
 def _run_hooks(prim, inputs, args, node, result) -> None:

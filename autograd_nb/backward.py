@@ -160,6 +160,10 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
         if observer:
             observer(SweepStep("visit", node.index, prim.name, _array(g)))
         vjps = prim.vjps
+        # a primitive with any number of inputs (stack, concatenate) gives every input's share
+        # in one call: asked input by input, its sweep would cost O(n²)
+        together = prim.vjp_together
+        shares = None if together is None else together(g, ans, *args)
         i = -1
         for parent in node.parents:
             i += 1
@@ -171,7 +175,12 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
                 rule = None
             if rule is None:
                 prim.vjp(i)  # raises MissingRuleError naming the primitive and the input
-            c = rule(g, ans, *args) if saved is None else rule(g, ans, *args, saved=saved)
+            if shares is not None:
+                c = shares[i]
+            elif saved is None:
+                c = rule(g, ans, *args)
+            else:
+                c = rule(g, ans, *args, saved=saved)
             if c.shape != args[i].shape:
                 c = unbroadcast(c, args[i].shape)
             if anomaly:

@@ -10,17 +10,40 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .errors import ShapeError
+from .tensor import as_values, real_number, whole_number
+
 __all__ = [
     "make_moons", "make_circles", "make_spirals", "make_xor",
     "batches", "train_test_split", "load_digits",
 ]
 
 
-def _check(name: str, n_samples: int, noise: float) -> None:
-    if int(n_samples) != n_samples or n_samples < 1:
-        raise ValueError(f"{name}: n_samples={n_samples} must be a positive integer")
-    if noise < 0:
-        raise ValueError(f"{name}: noise={noise} must be >= 0 (the std of Gaussian noise)")
+def _check(name: str, n_samples: int, noise: float, seed=None) -> None:
+    whole_number(n_samples, f"{name}: n_samples", low=1)
+    real_number(noise, f"{name}: noise (the std of Gaussian noise)", low=0)
+    _check_seed(name, seed)
+
+
+def _check_seed(name: str, seed) -> None:
+    if seed is None or isinstance(seed, np.random.Generator):
+        return
+    whole_number(seed, f"{name}: seed", low=0)
+
+
+def _xy(name: str, X, y) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` and ``y`` as arrays of numbers with one target per sample."""
+    X = as_values(X, f"{name}: X")
+    y = as_values(y, f"{name}: y")
+    if X.ndim == 0 or y.ndim == 0:
+        raise ShapeError(f"{name}: X (shape {X.shape}) and y (shape {y.shape}) need one row "
+                         f"per sample, not a single number")
+    if len(X) != len(y):
+        raise ShapeError(
+            f"{name}: X has {len(X)} rows (shape {X.shape}) but y has {len(y)} "
+            f"(shape {y.shape}); give one target per sample"
+        )
+    return X, y
 
 
 def _finish(rng, X: np.ndarray, y: np.ndarray, noise: float) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +57,7 @@ def make_moons(n_samples: int = 100, noise: float = 0.0,
                seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: class 0 on (cos t, sin t), class 1 on
     (1 − cos t, ½ − sin t), t ∈ [0, π]; Gaussian ``noise`` of that std is added."""
-    _check("make_moons", n_samples, noise)
+    _check("make_moons", n_samples, noise, seed)
     rng = np.random.default_rng(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
@@ -51,9 +74,9 @@ def make_moons(n_samples: int = 100, noise: float = 0.0,
 def make_circles(n_samples: int = 100, noise: float = 0.0, seed: int | None = None,
                  factor: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (< 1)."""
-    _check("make_circles", n_samples, noise)
-    if not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor={factor} must lie in (0, 1)")
+    _check("make_circles", n_samples, noise, seed)
+    factor = real_number(factor, "make_circles: factor", low=0, high=1, low_open=True,
+                         high_open=True)
     rng = np.random.default_rng(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
@@ -71,9 +94,9 @@ def make_spirals(n_samples: int = 100, noise: float = 0.0, seed: int | None = No
                  n_classes: int = 2, turns: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """``n_classes`` interleaved spiral arms: arm k at radius r ∈ [0, 1] has angle
     2πk/n_classes + 2π·turns·r."""
-    _check("make_spirals", n_samples, noise)
-    if n_classes < 2:
-        raise ValueError(f"make_spirals: n_classes={n_classes} must be at least 2")
+    _check("make_spirals", n_samples, noise, seed)
+    whole_number(n_classes, "make_spirals: n_classes", low=2)
+    turns = real_number(turns, "make_spirals: turns")
     rng = np.random.default_rng(seed)
     sizes = [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
     parts, labels = [], []
@@ -89,7 +112,7 @@ def make_xor(n_samples: int = 100, noise: float = 0.0,
              seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Points uniform in [−1, 1]²; class 1 where the two coordinates have opposite signs
     (the label is taken before the noise is added)."""
-    _check("make_xor", n_samples, noise)
+    _check("make_xor", n_samples, noise, seed)
     rng = np.random.default_rng(seed)
     X = rng.uniform(-1, 1, size=(n_samples, 2))
     y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
@@ -104,15 +127,9 @@ def batches(X, y, batch_size: int, shuffle: bool = True,
     Shuffled with ``seed`` when ``shuffle``; the last, smaller batch is kept unless
     ``drop_last``.
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(
-            f"batches: X has {len(X)} rows (shape {X.shape}) but y has {len(y)} "
-            f"(shape {y.shape}); give one target per sample"
-        )
-    if batch_size < 1:
-        raise ValueError(f"batches: batch_size={batch_size} must be at least 1")
+    X, y = _xy("batches", X, y)
+    whole_number(batch_size, "batches: batch_size", low=1)
+    _check_seed("batches", seed)
     n = len(X)
     order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n
@@ -125,10 +142,13 @@ def train_test_split(X, y, test_size: float = 0.25,
                      seed: int | None = None) -> tuple[np.ndarray, ...]:
     """Shuffle and split into ``(X_train, X_test, y_train, y_test)``; ``test_size`` is the
     held-out fraction."""
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if not 0 < test_size < 1:
-        raise ValueError(f"train_test_split: test_size={test_size} must lie in (0, 1)")
+    X, y = _xy("train_test_split", X, y)
+    test_size = real_number(test_size, "train_test_split: test_size", low=0, high=1,
+                            low_open=True, high_open=True)
+    _check_seed("train_test_split", seed)
+    if len(X) < 2:
+        raise ValueError(f"train_test_split: X has {len(X)} samples; splitting needs at "
+                         f"least 2 (one to train on, one to test)")
     order = np.random.default_rng(seed).permutation(len(X))
     n_test = max(1, round(test_size * len(X)))
     test, train = order[:n_test], order[n_test:]

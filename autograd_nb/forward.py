@@ -25,7 +25,7 @@ from .errors import DtypeError, ShapeError
 from .grad_mode import forward_traces, no_grad, pushed, set_grad_enabled, state, transforming
 from .node import depends_on_others
 from .primitives.shaping import astype, broadcast_to, identity
-from .tensor import Tensor, check_differentiable
+from .tensor import Tensor, as_values, check_differentiable
 
 __all__ = [
     "ForwardTrace", "jvp", "ForwardStep", "record_forward", "transform_input", "own_variables",
@@ -63,12 +63,16 @@ class ForwardTrace:
             for x, a in zip(inputs, node.args[:n])
         ) + node.args[n:]
         outer = state.forward[: state.forward.index(self)]
+        together = node.prim.jvp_together  # all inputs at once (stack, concatenate)
         with forward_traces(outer):  # this level's rules are seen by the outer levels only
-            total = None
-            for i, t in enumerate(tangents):
-                if t is not None:
-                    c = node.prim.jvp(i)(t, result, *args)
-                    total = c if total is None else total + c
+            if together is not None:
+                total = together(tangents, result, *args)
+            else:
+                total = None
+                for i, t in enumerate(tangents):
+                    if t is not None:
+                        c = node.prim.jvp(i)(t, result, *args)
+                        total = c if total is None else total + c
             total = _fit(total, result)
         self.seed(result, total)
         if self.observer is not None:
@@ -103,7 +107,8 @@ def transform_input(value, who: str, position: int) -> Tensor:
     """
     if isinstance(value, Tensor) and value._node is not None:
         return apply(identity, (value,))
-    data = np.asarray(value.data if isinstance(value, Tensor) else value)
+    data = value.data if isinstance(value, Tensor) else as_values(
+        value, f"{who}: argument {position}", complex_ok=True)
     if data.dtype.kind in "biu":
         data = data.astype(np.float64)
     check_differentiable(data, f"{who}: argument {position}")
@@ -135,6 +140,11 @@ def output_tensor(out, who: str, f) -> Tensor:
     if isinstance(out, Tensor):
         return out
     name = getattr(f, "__name__", "f")
+    if isinstance(out, (tuple, list)):
+        raise TypeError(
+            f"{who}: {name} returned a {type(out).__name__} of {len(out)} values; return one "
+            f"tensor (join several with ag.stack, or transform a function per output)"
+        )
     if out is None:
         raise TypeError(
             f"{who}: {name} returned None; return the value to differentiate (a tensor or a "

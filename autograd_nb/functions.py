@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from .apply import apply
 from .primitives import Primitive
 from .primitives import shaping as sh
 from .primitives.registry import Composite, on_register
-from .tensor import Tensor
+from .tensor import Tensor, got
 
 __all__ = ["function_of", "PUBLIC", "stack", "concatenate"]
 
@@ -99,6 +99,9 @@ def stack(arrays, axis: int = 0) -> Tensor:
 
 
 def _sequence(arrays, who: str) -> tuple:
+    if isinstance(arrays, (str, bytes)) or not isinstance(arrays, Iterable):
+        raise TypeError(f"{who}: arrays must be a list or tuple of tensors or arrays, got "
+                        f"{got(arrays)}")
     if isinstance(arrays, (Tensor, np.ndarray)):
         return tuple(arrays[i] for i in range(len(arrays)))
     arrays = tuple(arrays)

@@ -8,22 +8,29 @@ import numpy as np
 
 from .backward import sweep
 from .errors import GradcheckError
-from .tensor import Tensor
+from .tensor import Tensor, as_values, got, real_number
 
 __all__ = ["gradcheck", "numerical_jacobian", "analytic_jacobian"]
 
 
 def _float64_leaves(inputs) -> list[Tensor]:
     leaves = []
-    for x in inputs:
-        data = np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
-        leaves.append(Tensor(data, requires_grad=True))
+    for i, x in enumerate(inputs):
+        data = as_values(x, f"gradcheck: input {i}")  # None, strings, complex refused
+        leaves.append(Tensor(np.array(data, dtype=np.float64), requires_grad=True))
     return leaves
 
 
 def _output(f, xs) -> Tensor:
     out = f(*xs)
-    return out if isinstance(out, Tensor) else Tensor(out)
+    if isinstance(out, Tensor):
+        return out
+    if out is None:
+        raise TypeError(
+            "gradcheck: f returned None; it must return the tensor to check (a missing "
+            "`return`?)"
+        )
+    return Tensor(as_values(out, "gradcheck: the value f returned"))
 
 
 def analytic_jacobian(f: Callable, xs: list[Tensor]) -> list[np.ndarray]:
@@ -47,15 +54,15 @@ def numerical_jacobian(f: Callable, xs: list[Tensor], eps: float) -> list[np.nda
     """Central differences (f(x + eps·e) - f(x - eps·e)) / 2eps, element by element."""
     jacs = []
     for x in xs:
-        flat = x.data.reshape(-1)  # a view: changing it changes x
+        values = x.data  # changed in place, element by element, whatever its memory layout
         columns = []
-        for j in range(flat.size):
-            keep = flat[j]
-            flat[j] = keep + eps
+        for index in np.ndindex(values.shape):
+            keep = values[index]
+            values[index] = keep + eps
             up = np.array(_output(f, xs).data, dtype=np.float64).ravel()
-            flat[j] = keep - eps
+            values[index] = keep - eps
             down = np.array(_output(f, xs).data, dtype=np.float64).ravel()
-            flat[j] = keep
+            values[index] = keep
             columns.append((up - down) / (2 * eps))
         size = _output(f, xs).data.size
         jacs.append(np.stack(columns, axis=1) if columns else np.zeros((size, 0)))
@@ -70,9 +77,28 @@ def gradcheck(f: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
     Returns ``True``, or raises ``GradcheckError`` naming the input, the worst element and
     both values, when ``|analytic - numeric| > atol + rtol·|numeric|`` anywhere.
     """
+    if not callable(f):
+        raise TypeError(f"gradcheck: f must be a function of the inputs, got {got(f)}")
+    if not inputs:
+        raise ValueError("gradcheck: no inputs given; call gradcheck(f, x, ...) with the "
+                         "point to check at")
+    eps = real_number(eps, "gradcheck: eps", low=0, low_open=True)
+    atol = real_number(atol, "gradcheck: atol", low=0)
+    rtol = real_number(rtol, "gradcheck: rtol", low=0)
     xs = _float64_leaves(inputs)
     analytic = analytic_jacobian(f, xs)
     numeric = numerical_jacobian(f, xs, eps)
+    for i, n in enumerate(numeric):
+        if not np.all(np.isfinite(n)):
+            k, j = np.argwhere(~np.isfinite(n))[0]
+            element = tuple(map(int, np.unravel_index(j, xs[i].shape))) if xs[i].ndim else ()
+            value = xs[i].data.reshape(-1)[j]
+            raise GradcheckError(
+                f"gradcheck: input {i} (shape {xs[i].shape}), element {element}: the finite "
+                f"differences are {n[k, j]} (f is not finite at x ± eps, x = {value:.8g}, "
+                f"eps = {eps:g}), so nothing can be checked there; check at a point farther "
+                f"from the edge of f's domain, or with a smaller eps"
+            )
     for i, (a, n) in enumerate(zip(analytic, numeric)):
         excess = np.abs(a - n) - (atol + rtol * np.abs(n))
         if excess.size and (excess.max() > 0 or not np.all(np.isfinite(a))):

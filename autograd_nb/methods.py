@@ -14,13 +14,13 @@ import numpy as np
 from . import numpy_interop
 from .apply import apply
 from .backward import seed_for, sweep
-from .errors import AutogradError, InplaceError
+from .errors import AutogradError, DtypeError, InplaceError, ShapeError
 from .functions import PUBLIC, function_of
 from .grad_mode import state
 from .primitives import arithmetic as ar
 from .primitives import shaping as sh
 from .primitives.registry import Composite, on_register
-from .tensor import Tensor
+from .tensor import Tensor, as_values
 
 __all__ = ["attach"]
 
@@ -121,10 +121,59 @@ def _needs_graph(self, other) -> bool:
     return involved and state.grad_enabled
 
 
+# An in-place change happens whole, or not at all: the other operand is checked first (numbers
+# only, real unless the tensor is complex, a shape that broadcasts to the tensor's own without
+# changing it), and only then is anything computed or written. The tensor keeps its shape and
+# its dtype (a float64 operand is rounded into a float32 tensor, as NumPy and PyTorch do).
+
+
+def _operand(self, other, what: str):
+    """``other`` checked for an in-place change of ``self``: a tensor as it is, a Python number
+    as it is, anything else as an array of numbers."""
+    if isinstance(other, Tensor):
+        values = other.data
+    elif isinstance(other, (int, float)) and not isinstance(other, bool):
+        return other
+    else:
+        values = other = as_values(other, f"{what}: the value", complex_ok=True)
+    if values.dtype.kind == "c" and self.dtype.kind != "c":
+        raise DtypeError(
+            f"{what}: the value is complex ({values.dtype}) but the tensor is {self.dtype}; "
+            f"NumPy would drop the imaginary part; keep real and imaginary parts as two tensors"
+        )
+    return other
+
+
+def _check_shape(self, other, what: str) -> None:
+    """The in-place result must have the tensor's own shape."""
+    shape = np.shape(other.data if isinstance(other, Tensor) else other)
+    try:
+        result = np.broadcast_shapes(self.shape, shape)
+    except ValueError:
+        result = None
+    if result != self.shape:
+        raise ShapeError(
+            f"{what}: the tensor has shape {self.shape} and the value shape {shape}, which "
+            + ("do not broadcast" if result is None else f"would give shape {result}")
+            + "; an in-place change keeps the tensor's shape, so write t = t op x instead"
+        )
+
+
+def _check_kept_dtype(self, other, what: str) -> None:
+    """A recorded in-place change keeps a floating-point tensor floating-point."""
+    values = other.data if isinstance(other, Tensor) else other
+    result = np.result_type(self.data, values)
+    if self.dtype.kind != "f" or result.kind != "f":
+        raise DtypeError(
+            f"{what}: the tensor is {self.dtype} and the value {np.result_type(values)}; "
+            f"a change recorded for gradients needs a floating-point tensor and real values"
+        )
+
+
 def _rebind(self, compute, what: str) -> None:
-    """Take the value and node of ``compute()``; a leaf that requires grad is refused before
-    anything is computed. The old array stays as the graph saved it, so ``c += c + 1``
-    differentiates correctly."""
+    """Take the value and node of ``compute()``, in the tensor's own dtype; a leaf that requires
+    grad is refused before anything is computed. The old array stays as the graph saved it,
+    so ``c += c + 1`` differentiates correctly."""
     if self._node is not None and self._node.prim is None:
         raise InplaceError(
             f"{what}: this tensor (shape {self.shape}) is a leaf that requires grad; "
@@ -132,6 +181,8 @@ def _rebind(self, compute, what: str) -> None:
             f"under `with ag.no_grad():` (as optimizers do) or compute a new tensor instead"
         )
     result = compute()
+    if result.dtype != self.dtype:  # float64 into float32: rounded, and the rounding recorded
+        result = apply(sh.astype, (result,), (self.dtype,))
     self.data = result.data
     self._node = result._node
     if self._node is not None and self._name:
@@ -150,14 +201,18 @@ def _inplace(prim, ufunc):
     """``t op= other``: recorded when gradients are involved, else a true in-place update
     (an optimizer under ``no_grad``), after which any graph that saved the array refuses to
     sweep."""
+    what = f"{prim.name} in place"
 
     def method(self, other):
+        other = _operand(self, other, what)
+        _check_shape(self, other, what)
         if _needs_graph(self, other):
-            _rebind(self, lambda: apply(prim, (self, other)), f"{prim.name} in place")
+            _check_kept_dtype(self, other, what)
+            _rebind(self, lambda: apply(prim, (self, other)), what)
             return self
         try:
             ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data)
-        except (ValueError, TypeError) as err:
+        except (ValueError, TypeError) as err:  # refused before any element is written
             raise _inplace_error(self, prim.name, err) from err
         self._changed()
         return self
@@ -167,13 +222,18 @@ def _inplace(prim, ufunc):
 
 def setitem(self, index, value) -> None:
     index = _plain_index(index)
+    what = "t[index] = value"
+    value = _operand(self, value, what)  # all of it checked before any element is written
     if _needs_graph(self, value):
-        _rebind(self, lambda: apply(sh.setitem, (self, value), (index,)), "t[index] = value")
+        _check_kept_dtype(self, value, what)
+        _rebind(self, lambda: apply(sh.setitem, (self, value), (index,)), what)
         return
     try:
         self.data[index] = value.data if isinstance(value, Tensor) else value
     except (ValueError, TypeError) as err:
         raise _inplace_error(self, "setitem", err) from err
+    except IndexError as err:  # the index does not fit the tensor: as for a list, IndexError
+        raise IndexError(f"t[index] = value on a tensor of shape {self.shape}: {err}") from err
     self._changed()
 
 
@@ -194,6 +254,11 @@ def backward(self, grad=None, retain_graph: bool = False, create_graph: bool = F
             f"of the computation had requires_grad=True, or it ran under no_grad(); create "
             f"the inputs with ag.tensor(..., requires_grad=True)"
         )
+    if grad is not None and not isinstance(grad, Tensor):
+        grad = as_values(grad, "backward(grad=...)")  # None, strings, objects never become NaN
+    if grad is not None and grad.dtype.kind not in "biuf":
+        raise DtypeError(f"backward(grad=...): the gradient is {grad.dtype}; it needs real "
+                         f"numbers, in the output's dtype {self.dtype}")
     create_graph = create_graph or bool(state.forward)
     sweep(self._node, seed_for(self, grad, create_graph, "backward()"),
           retain_graph=retain_graph, create_graph=create_graph)

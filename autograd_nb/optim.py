@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .errors import DtypeError, ShapeError
 from .node import new_epoch
-from .tensor import Tensor
+from .tensor import Tensor, got, real_number
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -24,26 +25,29 @@ class Optimizer:
     """Holds the parameters and per-parameter state; subclasses define ``_update(i, w, g)``."""
 
     def __init__(self, params: Iterable[Tensor], lr: float) -> None:
+        name = type(self).__name__
         if hasattr(params, "parameters") and not isinstance(params, Tensor):
             raise TypeError(
-                f"{type(self).__name__}: give the parameters, not the module: "
-                f"{type(self).__name__}(model.parameters(), lr=...)"
+                f"{name}: give the parameters, not the module: "
+                f"{name}(model.parameters(), lr=...)"
             )
         if isinstance(params, Tensor):
             params = [params]
+        if params is None or isinstance(params, (str, bytes, dict, np.ndarray)) or not hasattr(
+                params, "__iter__"):
+            raise TypeError(f"{name}: params must be an iterable of tensors (model.parameters() "
+                            f"or a list), got {got(params)}")
         self.params: list[Tensor] = list(params)
         if not self.params:
-            raise ValueError(f"{type(self).__name__}: the parameter list is empty")
+            raise ValueError(f"{name}: the parameter list is empty")
         for i, p in enumerate(self.params):
             if not isinstance(p, Tensor) or not p.requires_grad or not p.is_leaf:
                 raise TypeError(
-                    f"{type(self).__name__}: parameter {i} is not a leaf tensor with "
-                    f"requires_grad=True (got {type(p).__name__}); create parameters with "
+                    f"{name}: parameter {i} is not a leaf tensor with "
+                    f"requires_grad=True (got {got(p)}); create parameters with "
                     f"ag.tensor(..., requires_grad=True) or pass model.parameters()"
                 )
-        if lr < 0:
-            raise ValueError(f"{type(self).__name__}: learning rate lr={lr} must be >= 0")
-        self.lr = lr
+        self.lr = real_number(lr, f"{name}: lr", low=0)
         self.state: dict[int, dict] = {}
 
     def zero_grad(self) -> None:
@@ -54,15 +58,46 @@ class Optimizer:
                 node.grad = None
 
     def step(self) -> None:
-        """Update every parameter that has a gradient, in place."""
+        """Update every parameter that has a gradient, in place.
+
+        All or nothing: the hyperparameters and every parameter (a writable floating-point
+        array, a gradient of its shape) are checked before any parameter or any state changes;
+        a refusal names the parameter."""
         # Updates work on arrays, so nothing is recorded (no need for no_grad).
-        update = self._update
-        epoch = new_epoch()  # the whole step is one in-place change
+        self._check_hyperparameters()
+        todo = []
         for i, p in enumerate(self.params):
             node = p._node  # None only if requires_grad was turned off since
             if node is not None and node.grad is not None:
-                p._changed(epoch)  # marked first: a failing update may have begun
-                update(i, p.data, node.grad.data)
+                todo.append((i, p, self._checked_grad(i, p, node.grad)))
+        update = self._update
+        epoch = new_epoch()  # the whole step is one in-place change
+        for i, p, g in todo:
+            p._changed(epoch)
+            update(i, p.data, g)
+
+    def _check_hyperparameters(self) -> None:
+        """The settings may have been changed since the constructor (``opt.lr = ...``)."""
+        real_number(self.lr, f"{type(self).__name__}.step: lr", low=0)
+
+    def _checked_grad(self, i: int, p: Tensor, grad) -> np.ndarray:
+        """Parameter ``i``'s gradient array, once ``p`` and it can take an update."""
+        who = f"{type(self).__name__}.step: parameter {i}" + (f" ({p.name})" if p.name else "")
+        w = p.data
+        g = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+        if w.dtype.kind != "f":
+            raise DtypeError(f"{who} holds {w.dtype} values; an update needs floating point")
+        if not w.flags.writeable:
+            raise ValueError(f"{who} (shape {w.shape}) is read-only; an optimizer changes its "
+                             f"parameters in place (make it writable with "
+                             f"p.data.flags.writeable = True, or copy it)")
+        if g.dtype.kind not in "biuf":
+            raise DtypeError(f"{who}: its gradient is {g.dtype}; it needs real numbers")
+        if g.shape != w.shape:
+            raise ShapeError(f"{who} has shape {w.shape} but its gradient has shape {g.shape}; "
+                             f"zero the gradients (optimizer.zero_grad()) after changing a "
+                             f"parameter's shape")
+        return g
 
     def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
         """Change parameter ``i``'s array ``w`` in place, given its gradient ``g``."""
@@ -81,12 +116,13 @@ class SGD(Optimizer):
     def __init__(self, params: Iterable[Tensor], lr: float, momentum: float = 0.0,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        if momentum < 0 or weight_decay < 0:
-            raise ValueError(
-                f"SGD: momentum={momentum} and weight_decay={weight_decay} must be >= 0"
-            )
-        self.momentum = momentum
-        self.weight_decay = weight_decay
+        self.momentum = real_number(momentum, "SGD: momentum", low=0)
+        self.weight_decay = real_number(weight_decay, "SGD: weight_decay", low=0)
+
+    def _check_hyperparameters(self) -> None:
+        super()._check_hyperparameters()
+        real_number(self.momentum, "SGD.step: momentum", low=0)
+        real_number(self.weight_decay, "SGD.step: weight_decay", low=0)
 
     def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
         if self.weight_decay:
@@ -115,14 +151,22 @@ class Adam(Optimizer):
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        b1, b2 = betas
-        if not (0 <= b1 < 1 and 0 <= b2 < 1):
-            raise ValueError(f"Adam: betas={betas} must each lie in [0, 1)")
-        if eps < 0 or weight_decay < 0:
-            raise ValueError(f"Adam: eps={eps} and weight_decay={weight_decay} must be >= 0")
-        self.betas = (b1, b2)
-        self.eps = eps
-        self.weight_decay = weight_decay
+        self.betas = self._betas(betas, "Adam")
+        self.eps = real_number(eps, "Adam: eps", low=0)
+        self.weight_decay = real_number(weight_decay, "Adam: weight_decay", low=0)
+
+    @staticmethod
+    def _betas(betas, who: str) -> tuple[float, float]:
+        if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+            raise TypeError(f"{who}: betas must be a pair (beta1, beta2), got {got(betas)}")
+        return tuple(real_number(b, f"{who}: betas[{k}]", low=0, high=1, high_open=True)
+                     for k, b in enumerate(betas))
+
+    def _check_hyperparameters(self) -> None:
+        super()._check_hyperparameters()
+        self._betas(self.betas, "Adam.step")
+        real_number(self.eps, "Adam.step: eps", low=0)
+        real_number(self.weight_decay, "Adam.step: weight_decay", low=0)
 
     def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
         b1, b2 = self.betas

@@ -14,7 +14,7 @@ from .backward import seed_for, sweep
 from .errors import AutogradError
 from .grad_mode import pushed
 from .node import Node
-from .tensor import Tensor, zeros_like
+from .tensor import Tensor, got, need_tensor, zeros_like
 
 __all__ = ["Tape", "Record"]
 
@@ -66,8 +66,21 @@ class Tape:
     def gradient(self, target: Tensor, sources: Sequence[Tensor]) -> list[Tensor]:
         """d target / d source for each source (zeros where the target does not depend on it).
 
+        ``sources`` is a list or tuple of tensors, and a list comes back (one tensor alone is
+        refused: it would be taken row by row).
+
         ``.grad`` is left untouched; the tape can be asked again.
         """
+        need_tensor(target, "tape.gradient: target",
+                    "pass the tensor computed inside the `with ag.Tape()` block")
+        if isinstance(sources, Tensor) or not isinstance(sources, (list, tuple)):
+            raise TypeError(
+                f"tape.gradient: sources must be a list (or tuple) of tensors, got "
+                f"{got(sources)}; write tape.gradient(y, [x]) and take the first result "
+                f"(a tensor would be taken row by row)"
+            )
+        for i, s in enumerate(sources):
+            need_tensor(s, f"tape.gradient: sources[{i}]")
         if target._node is None:
             raise AutogradError(
                 "tape.gradient: the target does not depend on any tensor that requires grad; "
@@ -92,6 +105,13 @@ class Tape:
         """The reverse adjoint trace from ``target``: each step of the sweep as a table row."""
         from .tables import adjoint_table
 
+        need_tensor(target, "tape.adjoint_table: target",
+                    "pass the tensor computed inside the `with ag.Tape()` block")
+        if target._node is None:
+            raise AutogradError(
+                "tape.adjoint_table: the target does not depend on any tensor that requires "
+                "grad, so there is no sweep to show; create the inputs with requires_grad=True"
+            )
         return adjoint_table(target, self)
 
     def _repr_html_(self) -> str:

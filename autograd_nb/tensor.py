@@ -19,7 +19,10 @@ from .errors import AutogradError, DtypeError, ShapeError
 from .grad_mode import state
 from .node import Node, leaf_node, mark_written, new_epoch
 
-__all__ = ["Tensor", "tensor", "as_tensor", "zeros", "ones", "zeros_like", "ones_like"]
+__all__ = [
+    "Tensor", "tensor", "as_tensor", "zeros", "ones", "zeros_like", "ones_like",
+    "as_values", "real_number", "whole_number", "need_tensor", "got",
+]
 
 
 class Tensor:
@@ -33,6 +36,8 @@ class Tensor:
     __array_priority__ = 1000  # NumPy scalars and arrays defer to Tensor's operators
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"tensor(name=...) must be a str or None, got {got(name)}")
         self.data = _as_array(data, dtype)
         self._node = None
         self._name = name
@@ -166,6 +171,9 @@ class Tensor:
         return bool(self.data)
 
     def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a single number): it has no axis to count; "
+                            "use .item() for its value or .size for its number of elements")
         return len(self.data)
 
     def __iter__(self) -> Iterator[Tensor]:
@@ -190,8 +198,13 @@ class Tensor:
     # Plain boolean tensors, outside the graph (a comparison has no derivative).
     def _compare(self, ufunc, other) -> Tensor:
         other = other.data if isinstance(other, Tensor) else other
+        if ufunc not in (np.equal, np.not_equal) and not isinstance(other, (int, float)):
+            # an order needs numbers (== and != keep NumPy's answer: x == None is all False)
+            other = as_values(other, f"{ufunc.__name__}: the other operand", complex_ok=True)
         try:
             return Tensor._wrap(np.asarray(ufunc(self.data, other)), None)
+        except TypeError:  # == / != with a string: no element is equal to it
+            return Tensor._wrap(np.full(self.shape, ufunc is np.not_equal), None)
         except ValueError as err:
             raise ShapeError(
                 f"{ufunc.__name__} on {self.shape} and {np.shape(other)}: {err}"
@@ -266,17 +279,129 @@ def _as_array(data, dtype) -> np.ndarray:
             raise TypeError(_silent_constant_message(data, "ag.tensor(t) copies its values "
                                                            "into a new leaf"))
         data = data.data
-    if dtype is not None:
-        return np.asarray(data, dtype=dtype)
-    array = np.asarray(data)
-    if array.dtype.kind == "f":
+    array = as_values(data, "tensor(data)", dtype=dtype, complex_ok=dtype is not None)
+    if dtype is not None or array.dtype.kind == "f":
         return array
     if array.dtype.kind in "biu":
         return array.astype(np.float64)
     raise TypeError(
         f"tensor(): cannot make a tensor from {array.dtype} data (shape {array.shape}); "
-        f"give numbers (float, int or bool) or pass dtype="
+        f"give real numbers (float, int or bool), or pass dtype= to keep complex values"
     )
+
+
+# --------------------------------------------------------------------------- input checks
+# The one policy for what public functions accept (docs/bad-input.md): every argument is
+# checked before any work is done, and a refusal names the argument, what it got and what it
+# needs, as a TypeError (wrong kind of value), a ValueError (right kind, wrong value), or one of
+# the library's own errors (ShapeError is a ValueError, DtypeError a TypeError).
+
+
+def got(value) -> str:
+    """What a refused argument was, for messages: ``None``, ``str 'abc'``, ``(3,) float64``."""
+    if value is None:
+        return "None"
+    if isinstance(value, (Tensor, np.ndarray)):
+        kind = "a tensor" if isinstance(value, Tensor) else "a NumPy array"
+        return f"{kind} of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+_NUMBERS = (int, float, complex, np.number, np.bool_)
+
+
+def _first_non_number(array: np.ndarray) -> str | None:
+    """What the first element of an object array that is not a number is, if one is not."""
+    for item in array.flat:
+        if not isinstance(item, _NUMBERS):
+            return got(item)
+    return None
+
+
+def as_values(data, what: str, dtype=None, complex_ok: bool = False) -> np.ndarray:
+    """``data`` as an array of numbers, or a ``TypeError`` / ``ValueError`` naming ``what``.
+
+    Refused: ``None`` (NumPy would make it NaN), strings, objects, ragged nested lists,
+    complex values (unless ``complex_ok``) and a ``dtype`` that is not a number type. Nothing
+    is converted until ``data`` is known to hold numbers only.
+    """
+    if data is None:
+        raise TypeError(f"{what}: got None; it needs numbers (a number, a list of numbers, "
+                        f"a NumPy array or a tensor)")
+    if dtype is not None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError as err:
+            raise TypeError(f"{what}: dtype={dtype!r} is not a NumPy dtype ({err}); give e.g. "
+                            f"np.float64 or np.float32") from None
+        if dtype.kind not in "biufc":
+            raise TypeError(f"{what}: dtype={dtype} is not a number type; give e.g. "
+                            f"np.float64 or np.float32")
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        array = np.asarray(data)
+    except ValueError as err:  # ragged nested lists
+        raise ShapeError(f"{what}: the nested lists have different lengths ({err}); give "
+                         f"a rectangular list of numbers") from None
+    kind = array.dtype.kind
+    if kind == "O":
+        bad = _first_non_number(array)
+        raise TypeError(f"{what}: holds {bad} (an object array of shape {array.shape}); "
+                        f"it needs numbers only" if bad is not None else
+                        f"{what}: an object array of shape {array.shape}; give numbers in a "
+                        f"numeric dtype (e.g. np.asarray(x, dtype=np.float64))")
+    if kind not in "biufc":
+        raise TypeError(f"{what}: got {got(data)} ({array.dtype} values); it needs numbers")
+    if kind == "c" and not complex_ok and (dtype is None or dtype.kind != "c"):
+        raise DtypeError(f"{what}: the values are complex ({array.dtype}, shape {array.shape}); "
+                         f"autograd_nb differentiates real functions only and never drops an "
+                         f"imaginary part; pass the real and imaginary parts as two real inputs")
+    if dtype is not None and dtype != array.dtype:
+        if kind == "c" and dtype.kind != "c":
+            raise DtypeError(f"{what}: complex values cannot become {dtype} without losing "
+                             f"their imaginary part; pass z.real and z.imag separately")
+        array = array.astype(dtype)
+    return array
+
+
+def real_number(value, what: str, *, low: float | None = None, high: float | None = None,
+                low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` as a finite real ``float`` in the given range, or an error naming ``what``."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                      np.floating)):
+        raise TypeError(f"{what} must be a real number, got {got(value)}")
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"{what} must be a finite number, got {number}")
+    if low is not None and (number < low or (low_open and number == low)):
+        raise ValueError(f"{what} must be {'>' if low_open else '>='} {low:g}, got {number:g}")
+    if high is not None and (number > high or (high_open and number == high)):
+        raise ValueError(f"{what} must be {'<' if high_open else '<='} {high:g}, got {number:g}")
+    return number
+
+
+def whole_number(value, what: str, *, low: int | None = None) -> int:
+    """``value`` as an ``int`` (not a bool, not a float) >= ``low``, or an error naming ``what``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{what} must be an integer, got {got(value)}")
+    if low is not None and value < low:
+        raise ValueError(f"{what} must be >= {low}, got {value}")
+    return int(value)
+
+
+def need_tensor(value, what: str, fix: str = "") -> Tensor:
+    """``value`` itself if it is a ``Tensor``, else a ``TypeError`` naming ``what``."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{what} must be a tensor, got {got(value)}"
+                        + (f"; {fix}" if fix else ""))
+    return value
 
 
 def tensor(data, requires_grad: bool = False, dtype=None, name: str | None = None) -> Tensor:
@@ -293,12 +418,21 @@ def as_tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+def _shape_arg(shape, who: str) -> tuple:
+    parts = shape if isinstance(shape, (tuple, list)) else (shape,)
+    for n in parts:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise TypeError(f"{who}: shape must be an integer >= 0 or a tuple of them, got "
+                            f"{got(shape)}")
+    return tuple(int(n) for n in parts)
+
+
 def zeros(shape, dtype=np.float64, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros(shape, dtype=dtype), requires_grad=requires_grad)
+    return Tensor(np.zeros(_shape_arg(shape, "zeros"), dtype=dtype), requires_grad=requires_grad)
 
 
 def ones(shape, dtype=np.float64, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones(shape, dtype=dtype), requires_grad=requires_grad)
+    return Tensor(np.ones(_shape_arg(shape, "ones"), dtype=dtype), requires_grad=requires_grad)
 
 
 def zeros_like(t, requires_grad: bool = False) -> Tensor:

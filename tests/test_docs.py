@@ -46,7 +46,8 @@ def built_html(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_docs_build_without_warnings(built_html):
-    for page in ("index", "getting-started", "tour", "engine", "course", "differentiates",
+    for page in ("index", "getting-started", "tour", "engine", "bad-input", "course",
+                 "differentiates",
                  "api/index",
                  "notebooks/01_why_autodiff"):
         assert (built_html / f"{page}.html").is_file(), page

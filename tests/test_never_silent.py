@@ -159,3 +159,10 @@ def test_outputs_that_are_not_numbers_are_errors():
         ag.grad(lambda a: None)(1.0)
     with pytest.raises(TypeError):
         ag.jvp(lambda a: "abc", (1.0,), (1.0,))
+
+
+def test_gradcheck_perturbs_inputs_of_any_memory_layout():
+    transposed = np.arange(1.0, 7.0).reshape(3, 2).T  # not C-contiguous
+    assert ag.gradcheck(lambda t: t * t, transposed)
+    with pytest.raises(ag.GradcheckError):
+        ag.gradcheck(lambda t: t * t.detach(), transposed)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import as_values, got, whole_number
 from .module import Module
 
 __all__ = ["fit", "History", "accuracy"]
@@ -57,8 +58,8 @@ class History:
 def accuracy(pred, y) -> float:
     """Fraction of correct predictions: argmax over classes for (N, C) outputs with C > 1,
     else the sign of a single logit (class 1 when the logit is > 0)."""
-    pred = np.asarray(pred.data if isinstance(pred, Tensor) else pred)
-    y = np.asarray(y.data if isinstance(y, Tensor) else y)
+    pred = as_values(pred, "accuracy: pred")
+    y = as_values(y, "accuracy: y")
     if pred.ndim == 2 and pred.shape[1] > 1:
         guess = pred.argmax(axis=1)
     else:
@@ -90,8 +91,7 @@ def fit(
     are called after each step as ``callback(step, loss, **metrics)``. The progress bar
     (``tqdm.auto``) shows the loss. Ctrl-C stops between steps and returns the history so far.
     """
-    if steps < 0:
-        raise ValueError(f"fit: steps={steps} must be >= 0")
+    _check_arguments(model, loss_fn, optimizer, steps, batch_size, metrics, seed)
     X, y = _prepare(model, X, y)
     hooks = _as_callbacks(callbacks)
     metrics = dict(metrics or {})
@@ -134,15 +134,47 @@ def fit(
     return history
 
 
+def _check_arguments(model, loss_fn, optimizer, steps, batch_size, metrics, seed) -> None:
+    """Everything ``fit`` is given, checked before the first step."""
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be an nn.Module, got {got(model)}")
+    if not callable(loss_fn):
+        raise TypeError(f"fit: loss_fn must be a function loss_fn(pred, y) such as "
+                        f"nn.mse_loss, got {got(loss_fn)}")
+    if not (callable(getattr(optimizer, "step", None))
+            and callable(getattr(optimizer, "zero_grad", None))):
+        raise TypeError(f"fit: optimizer must have step() and zero_grad() (e.g. "
+                        f"optim.SGD(model.parameters(), lr=0.1)), got {got(optimizer)}")
+    whole_number(steps, "fit: steps", low=0)
+    if batch_size is not None:
+        whole_number(batch_size, "fit: batch_size", low=1)
+    if seed is not None:
+        whole_number(seed, "fit: seed", low=0)
+    if metrics is not None:
+        if not isinstance(metrics, dict):
+            raise TypeError(f"fit: metrics must be a dict of name: fn(pred, y), got "
+                            f"{got(metrics)}")
+        for name, fn in metrics.items():
+            if not callable(fn):
+                raise TypeError(f"fit: metrics[{name!r}] must be a function fn(pred, y) -> "
+                                f"float, got {got(fn)}")
+
+
 def _prepare(model: Module, X, y) -> tuple[np.ndarray, np.ndarray]:
     """The data as arrays, features in the model's dtype (so float32 models stay float32)."""
-    X = np.asarray(X.data if isinstance(X, Tensor) else X)
-    y = np.asarray(y.data if isinstance(y, Tensor) else y)
+    X = as_values(X, "fit: X")
+    y = as_values(y, "fit: y")
+    if X.ndim == 0 or y.ndim == 0:
+        raise ShapeError(f"fit: X (shape {X.shape}) and y (shape {y.shape}) need one row "
+                         f"per sample, not a single number")
     if len(X) != len(y):
-        raise ValueError(
+        raise ShapeError(
             f"fit: X has {len(X)} samples (shape {X.shape}) but y has {len(y)} (shape "
             f"{y.shape}); give one target per sample"
         )
+    if len(X) == 0:
+        raise ValueError(f"fit: X has no samples (shape {X.shape}); the loss of no data is "
+                         f"NaN, so there is nothing to train on")
     dtype = next((p.dtype for p in model.parameters()), np.dtype(np.float64))
     X = X.astype(dtype, copy=False)
     if y.dtype.kind == "f":

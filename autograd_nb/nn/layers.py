@@ -11,7 +11,7 @@ from ..apply import apply
 from ..errors import ShapeError
 from ..functions import relu, sigmoid, tanh
 from ..primitives.arithmetic import linear
-from ..tensor import Tensor
+from ..tensor import Tensor, got, whole_number
 from .module import Module
 
 __all__ = ["Linear", "ReLU", "Tanh", "Sigmoid", "Sequential", "MLP", "as_rng"]
@@ -34,6 +34,9 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  rng: np.random.Generator | int | None = None, dtype=np.float64) -> None:
+        for what, size in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)):
+                raise TypeError(f"Linear: {what} must be an integer, got {got(size)}")
         if in_features < 1 or out_features < 1:
             raise ValueError(
                 f"Linear({in_features}, {out_features}): both sizes must be at least 1"
@@ -145,8 +148,13 @@ class MLP(Module):
             raise ValueError(
                 f"MLP: unknown activation {activation!r}; choose one of {sorted(_ACTIVATIONS)}"
             )
-        if isinstance(hidden, int):
+        if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
             hidden = [hidden]
+        if not isinstance(hidden, (list, tuple)):
+            raise TypeError(f"MLP: hidden must be a list of layer sizes (e.g. [16, 16]), got "
+                            f"{got(hidden)}")
+        for i, size in enumerate(hidden):
+            whole_number(size, f"MLP: hidden[{i}]", low=1)
         rng = as_rng(rng)
         sizes = [in_features, *hidden, out_features]
         layers: list[Module] = []

@@ -12,7 +12,7 @@ import numpy as np
 from ..apply import apply
 from ..errors import ShapeError
 from ..primitives import losses as prim
-from ..tensor import Tensor
+from ..tensor import Tensor, as_values
 
 __all__ = ["mse_loss", "binary_cross_entropy_with_logits", "cross_entropy"]
 
@@ -28,7 +28,7 @@ _UNSIGNED = {size: np.dtype(f"u{size}") for size in (1, 2, 4, 8)}
 def _class_indices(labels) -> np.ndarray:
     """Targets given as a list, as floats or in a foreign byte order, as a native integer array
     (floats must be whole)."""
-    labels = np.asarray(labels)
+    labels = as_values(labels, "cross_entropy: target")
     if labels.dtype.kind not in "iu":
         if labels.size and not np.array_equal(labels, np.round(labels)):
             raise TypeError(
@@ -44,10 +44,12 @@ def _shape(x) -> tuple:
 
 
 def _target(name: str, pred, target):
-    """The target in ``pred``'s float dtype (so float32 stays float32), shape-checked."""
+    """The target in ``pred``'s float dtype (so float32 stays float32), shape-checked; the
+    prediction and the target hold numbers (checked before anything else)."""
+    if not isinstance(pred, Tensor):
+        as_values(pred, f"{name}: prediction")
     if not (isinstance(target, Tensor) and target.requires_grad):  # a constant: plain array
-        target = np.asarray(target.data if isinstance(target, Tensor) else target,
-                            dtype=_dtype(pred))
+        target = as_values(target, f"{name}: target").astype(_dtype(pred), copy=False)
     if _shape(pred) != target.shape:
         raise ShapeError(
             f"{name}: prediction of shape {_shape(pred)} and target of shape {target.shape} "
@@ -76,6 +78,8 @@ def cross_entropy(logits, target) -> Tensor:
 
     ``logits`` is (N, C); ``target`` holds N integer class indices in [0, C).
     """
+    if not isinstance(logits, Tensor):
+        as_values(logits, "cross_entropy: logits")
     labels = target.data if isinstance(target, Tensor) else target
     if type(labels) is not np.ndarray or labels.dtype.kind not in "iu" or not labels.dtype.isnative:
         labels = _class_indices(labels)

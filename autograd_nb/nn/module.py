@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, as_values, got
 
 __all__ = ["Module"]
 
@@ -132,6 +132,9 @@ class Module:
         converted to each parameter's dtype; the parameter tensors and arrays stay the same
         objects (an optimizer holding them keeps working).
         """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict into {type(self).__name__}: state must be a "
+                            f"mapping of names to arrays (model.state_dict()), got {got(state)}")
         params = OrderedDict(self.named_parameters())
         missing = [name for name in params if name not in state]
         unexpected = [name for name in state if name not in params]
@@ -151,7 +154,8 @@ class Module:
             if name not in state:
                 continue
             value = state[name]
-            value = np.asarray(value.data if isinstance(value, Tensor) else value)
+            value = as_values(value, f"load_state_dict into {type(self).__name__}: "
+                                     f"parameter '{name}'", complex_ok=True)
             if value.shape != p.shape:
                 raise ShapeError(
                     f"load_state_dict into {type(self).__name__}: parameter '{name}' has shape "
@@ -162,6 +166,11 @@ class Module:
                 raise TypeError(
                     f"load_state_dict into {type(self).__name__}: parameter '{name}' is "
                     f"{p.dtype} but the state gives {value.dtype} values; give floats"
+                )
+            if not p.data.flags.writeable:
+                raise ValueError(
+                    f"load_state_dict into {type(self).__name__}: parameter '{name}' is "
+                    f"read-only, so it cannot be loaded in place; nothing was loaded"
                 )
             updates.append((p, value))
         with no_grad():

@@ -121,13 +121,17 @@ def logsumexp(x, axis=None, keepdims=False):
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
-def logsumexp_vjp(g, ans, x, axis, keepdims):  # the gradient is softmax(x)
-    return _expand(g, x.ndim, axis, keepdims) * np.exp(x - _expand(ans, x.ndim, axis, keepdims))
+# The gradient is softmax(x), computed from x - max (exact) rather than as exp(x - ans): ans is
+# rounded to the precision of its own magnitude (1e-3 at 1e4 in float32), and exp would carry
+# that error into every weight.
+
+
+def logsumexp_vjp(g, ans, x, axis, keepdims):
+    return _expand(g, np.ndim(x), axis, keepdims) * softmax(x, axis)
 
 
 def logsumexp_jvp(t, ans, x, axis, keepdims):
-    weights = np.exp(x - _expand(ans, x.ndim, axis, keepdims))
-    return np.sum(t * weights, axis=axis, keepdims=keepdims)
+    return np.sum(t * softmax(x, axis), axis=axis, keepdims=keepdims)
 
 
 defvjp(logsumexp, logsumexp_vjp)
@@ -140,10 +144,19 @@ defjvp(logsumexp, logsumexp_jvp)
 @primitive("softmax", nin=1, function="softmax", method="softmax")
 def softmax(x, axis=-1):
     """exp(x) / Σ exp(x) along ``axis`` (stable for large inputs)."""
-    x = np.asarray(x)
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e = np.exp(_shifted(x, axis))
     e /= e.sum(axis=axis, keepdims=True)
     return e
+
+
+def _shifted(x, axis) -> np.ndarray:
+    """x - max(x) along ``axis`` (exact in floating point: no rounding of a large sum), so exp
+    never overflows; where an axis holds an infinity or only -inf the shift is 0 instead."""
+    x = np.asarray(x)
+    m = x.max(axis=axis, keepdims=True)
+    if not np.isfinite(m).all():
+        m = np.where(np.isfinite(m), m, 0)
+    return x - m
 
 
 def softmax_vjp(g, ans, x, axis):  # J = diag(s) - s sᵀ
@@ -158,16 +171,24 @@ defjvp(softmax, softmax_vjp)  # J is symmetric, so J·t has the same formula as 
 
 @primitive("log_softmax", nin=1, function="log_softmax", method="log_softmax")
 def log_softmax(x, axis=-1):
-    """x - logsumexp(x) along ``axis``: log-probabilities, stable for large inputs."""
-    return x - logsumexp.forward(x, axis, True)
+    """x - logsumexp(x) along ``axis``: log-probabilities, stable for large inputs.
+
+    Computed as (x - max) - log Σ exp(x - max): both terms are small, so no digits are lost
+    to a large intermediate logsumexp (float32 logits of 1e4 keep float32's accuracy)."""
+    shifted = _shifted(x, axis)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+# The rules use softmax(x) (from x - max, to a few ulps) rather than exp(ans): ans carries an
+# absolute rounding error of its own magnitude, which exp turns into a relative one.
 
 
 def log_softmax_vjp(g, ans, x, axis):
-    return g - np.exp(ans) * np.sum(g, axis=axis, keepdims=True)
+    return g - softmax(x, axis) * np.sum(g, axis=axis, keepdims=True)
 
 
 def log_softmax_jvp(t, ans, x, axis):
-    return t - np.sum(np.exp(ans) * t, axis=axis, keepdims=True)
+    return t - np.sum(softmax(x, axis) * t, axis=axis, keepdims=True)
 
 
 defvjp(log_softmax, log_softmax_vjp)

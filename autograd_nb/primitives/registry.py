@@ -82,6 +82,7 @@ class Primitive:
     __slots__ = (
         "name", "forward", "forward_saving", "nin", "elementwise", "vjps", "jvps",
         "numpy", "function", "method", "operator", "__wrapped__", "_positional",
+        "vjp_together", "jvp_together",
     )
 
     def __init__(self, name: str, forward: Callable, nin: int | None, elementwise: bool,
@@ -93,6 +94,8 @@ class Primitive:
         self.elementwise = elementwise
         self.vjps: tuple | _PerInput = ()
         self.jvps: tuple | _PerInput = ()
+        self.vjp_together: Callable | None = None  # every input's VJP in one call (see defvjp)
+        self.jvp_together: Callable | None = None  # the JVP of all inputs in one call
         self.numpy: tuple = ()
         self.function: str | None = None
         self.method: str | None = None
@@ -232,17 +235,38 @@ def _is_engines(prim: Primitive) -> bool:
     return _is_engines_module(prim.__wrapped__)
 
 
-def defvjp(prim: Primitive, *rules: Callable | None, per_input: Callable | None = None) -> None:
+def defvjp(prim: Primitive, *rules: Callable | None, per_input: Callable | None = None,
+           together: Callable | None = None) -> None:
     """Register the VJP rule of each input, ``rule(g, ans, *args) -> g · ∂ans/∂input``
-    (``None`` where the input is not differentiable)."""
+    (``None`` where the input is not differentiable).
+
+    A primitive with any number of inputs gives ``per_input(i, g, ans, *args)``, or
+    ``together(g, ans, *args)`` returning every input's share at once: asked input by input,
+    a sweep through n inputs would cost O(n²) (each call unpacks n arguments).
+    """
     _check_primitive(prim, "defvjp")
-    prim.vjps = _PerInput(per_input) if per_input is not None else tuple(rules)
+    prim.vjp_together = together
+    if together is not None:
+        prim.vjps = _PerInput(partial(_one_of, together))
+    else:
+        prim.vjps = _PerInput(per_input) if per_input is not None else tuple(rules)
 
 
-def defjvp(prim: Primitive, *rules: Callable | None, per_input: Callable | None = None) -> None:
+def _one_of(together: Callable, i: int, g, ans, *args):
+    return together(g, ans, *args)[i]
+
+
+def defjvp(prim: Primitive, *rules: Callable | None, per_input: Callable | None = None,
+           together: Callable | None = None) -> None:
     """Register the JVP rule of each input, ``rule(t, ans, *args) -> ∂ans/∂input · t``
-    (``None`` where the input is not differentiable)."""
+    (``None`` where the input is not differentiable).
+
+    A primitive with any number of inputs gives ``per_input(i, t, ans, *args)``, and may add
+    ``together(tangents, ans, *args)``: the output's tangent from every input's tangent at once
+    (``None`` where an input has none), which forward mode then uses instead.
+    """
     _check_primitive(prim, "defjvp")
+    prim.jvp_together = together
     prim.jvps = _PerInput(per_input) if per_input is not None else tuple(rules)
 
 

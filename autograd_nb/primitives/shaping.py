@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
+from ..apply import apply
 from .registry import defjvp, defvjp, primitive, unbroadcast, value_of
 
 __all__ = [
@@ -217,6 +218,14 @@ defjvp(setitem, setitem_jvp_x, setitem_jvp_v)
 
 # -------------------------------------------------------------------------- concatenate, stack
 # Any number of inputs; input i's gradient is its own slice of the output's gradient.
+#
+# Their VJP rules are given ``together`` (see ``defvjp``): one call cuts g into every input's
+# share, with the offsets computed once.
+
+
+def _offsets(lengths) -> np.ndarray:
+    """[0, l0, l0 + l1, ...]: where each input's block starts (and the last one ends)."""
+    return np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
 
 
 @primitive("concatenate")
@@ -226,31 +235,45 @@ def concatenate(*arrays_and_axis):
     return np.concatenate(arrays, axis=axis)
 
 
-def _slot(i, ans, arrays, axis):
-    """The index of input ``i``'s block inside the concatenated output."""
-    axis = normalize_axis_index(axis, ans.ndim)
-    start = sum(a.shape[axis] for a in arrays[:i])
-    return (slice(None),) * axis + (slice(start, start + arrays[i].shape[axis]),)
-
-
-def concatenate_vjp(i, g, ans, *arrays_and_axis):
-    *arrays, axis = arrays_and_axis
+def _blocks(ans, arrays, axis) -> list:
+    """The index of every input's block inside the concatenated output (offsets summed once)."""
     if axis is None:  # the inputs were flattened first
-        start = sum(np.size(a) for a in arrays[:i])
-        return g[start:start + np.size(arrays[i])].reshape(np.shape(arrays[i]))
-    return g[_slot(i, ans, arrays, axis)]
+        starts = _offsets([np.size(a) for a in arrays]).tolist()
+        return [(slice(s, e),) for s, e in zip(starts[:-1], starts[1:])]
+    axis = normalize_axis_index(axis, np.ndim(ans))
+    starts = _offsets([np.shape(a)[axis] for a in arrays]).tolist()
+    before = (slice(None),) * axis
+    return [before + (slice(s, e),) for s, e in zip(starts[:-1], starts[1:])]
+
+
+def concatenate_vjps(g, ans, *arrays_and_axis):
+    *arrays, axis = arrays_and_axis
+    shares = [g[block] for block in _blocks(ans, arrays, axis)]
+    if axis is None:
+        return [c.reshape(np.shape(a)) for c, a in zip(shares, arrays)]
+    return shares
 
 
 def concatenate_jvp(i, t, ans, *arrays_and_axis):
     *arrays, axis = arrays_and_axis
+    block = _blocks(ans, arrays, axis)[i]
     if axis is None:
-        start = sum(np.size(a) for a in arrays[:i])
-        return scatter_add(t.reshape(-1), ans.shape, (slice(start, start + np.size(t)),))
-    return scatter_add(t, ans.shape, _slot(i, ans, arrays, axis))
+        return scatter_add(t.reshape(-1), ans.shape, block)
+    return scatter_add(t, ans.shape, block)
 
 
-defvjp(concatenate, per_input=concatenate_vjp)
-defjvp(concatenate, per_input=concatenate_jvp)
+def concatenate_jvps(tangents, ans, *arrays_and_axis):  # the inputs' tangents, concatenated
+    *arrays, axis = arrays_and_axis
+    return apply(concatenate, tuple(_or_zeros(tangents, arrays)), (axis,))
+
+
+def _or_zeros(tangents, arrays) -> list:
+    return [np.zeros(np.shape(a), dtype=np.result_type(a)) if t is None else t
+            for t, a in zip(tangents, arrays)]
+
+
+defvjp(concatenate, together=concatenate_vjps)
+defjvp(concatenate, per_input=concatenate_jvp, together=concatenate_jvps)
 
 
 @primitive("stack")
@@ -264,13 +287,19 @@ def _layer(i, ans, axis):
     return (slice(None),) * normalize_axis_index(axis, ans.ndim) + (i,)
 
 
-def stack_vjp(i, g, ans, *arrays_and_axis):
-    return g[_layer(i, ans, arrays_and_axis[-1])]
+def stack_vjps(g, ans, *arrays_and_axis):
+    before = (slice(None),) * normalize_axis_index(arrays_and_axis[-1], np.ndim(ans))
+    return [g[before + (i,)] for i in range(len(arrays_and_axis) - 1)]
 
 
 def stack_jvp(i, t, ans, *arrays_and_axis):
     return scatter_add(t, ans.shape, _layer(i, ans, arrays_and_axis[-1]))
 
 
-defvjp(stack, per_input=stack_vjp)
-defjvp(stack, per_input=stack_jvp)
+def stack_jvps(tangents, ans, *arrays_and_axis):  # the inputs' tangents, stacked
+    *arrays, axis = arrays_and_axis
+    return apply(stack, tuple(_or_zeros(tangents, arrays)), (axis,))
+
+
+defvjp(stack, together=stack_vjps)
+defjvp(stack, per_input=stack_jvp, together=stack_jvps)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..graph import Graph, describe
 from ..tape import Tape
-from ..tensor import Tensor
+from ..tensor import Tensor, got, need_tensor, whole_number
 from .collapse import collapse
 from .svg import layout_for, scene, to_svg
 
@@ -105,8 +105,15 @@ def draw(
         tensors = _tape_outputs(target)
     elif isinstance(target, Tensor):
         tensors = [target]
-    else:
+    elif isinstance(target, (list, tuple)):
         tensors = list(target)
+        for i, t in enumerate(tensors):
+            need_tensor(t, f"draw: target[{i}]")
+    else:
+        raise TypeError(f"draw: target must be a tensor, a list of tensors or an ag.Tape, got "
+                        f"{got(target)}")
+    if max_nodes is not None:
+        whole_number(max_nodes, "draw: max_nodes", low=1)
     full = describe(*tensors)
     small = collapse(full, len(full) if max_nodes is None else max_nodes)
     return GraphPicture(small.graph, show_grads=show_grads, title=title, notes=small.notes,

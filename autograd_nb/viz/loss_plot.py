@@ -14,10 +14,13 @@ import math
 import time
 from collections.abc import Callable, Mapping
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from ..tensor import Tensor, got, whole_number
 
 __all__ = ["LossPlot", "plot_losses", "render_png", "curves_of"]
 
@@ -94,6 +97,18 @@ def _kernel_shell():
     return shell if getattr(shell, "kernel", None) is not None else None
 
 
+def _number(value, what: str) -> float:
+    """A loss as a float: a number, or the value of a one-element tensor or array."""
+    if isinstance(value, (Tensor, np.ndarray)):
+        if value.size != 1 or value.dtype.kind not in "biuf":
+            raise TypeError(f"{what} must be a number, got {got(value)}")
+        value = value.reshape(()).item() if isinstance(value, np.ndarray) else value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                      np.floating)):
+        raise TypeError(f"{what} must be a number (or None), got {got(value)}")
+    return float(value)  # NaN and inf are drawn as they are: a diverging loss must show
+
+
 class LossPlot:
     """A live training curve: ``update(step, loss, **metrics)`` redraws one figure in place.
 
@@ -155,7 +170,14 @@ class LossPlot:
 
     # ---------------------------------------------------------------------------- feeding
     def update(self, step: int, loss: float | None = None, **metrics: float | None) -> None:
-        """Record ``loss`` and any ``metrics`` at ``step``; redraw if the throttle allows."""
+        """Record ``loss`` and any ``metrics`` at ``step``; redraw if the throttle allows.
+
+        ``step`` is an integer and ``loss`` a number (or a one-element tensor, or ``None``);
+        anything else is refused before anything is recorded. A metric that is not a number
+        (a label, a list) is not a curve and is left out."""
+        step = whole_number(step, "LossPlot.update: step")
+        if loss is not None:
+            loss = _number(loss, "LossPlot.update: loss")
         values = {"loss": loss, **metrics}
         for name, value in values.items():
             if value is None:
@@ -165,7 +187,7 @@ class LossPlot:
             except (TypeError, ValueError):
                 continue  # a non-numeric extra (a label, a list) is not a curve
             self.history.setdefault(name, []).append(value)
-            self.steps.setdefault(name, []).append(int(step))
+            self.steps.setdefault(name, []).append(step)
         self._pending += 1
         now = self._clock()
         # Wait at least min_interval, and four times as long as the last drawing took, so

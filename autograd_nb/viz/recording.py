@@ -19,7 +19,7 @@ from ..backward import SweepStep, record_sweep
 from ..forward import ForwardStep, record_forward
 from ..graph import Graph, describe
 from ..tables import format_value
-from ..tensor import Tensor
+from ..tensor import Tensor, as_values, got, need_tensor
 from .svg import node_title
 
 __all__ = [
@@ -142,6 +142,10 @@ def _chains(node: int, root: int, terms: dict) -> str:
 
 def record_backward(tensor, grad=None, caller: str = "record_backward") -> Recording:
     """The reverse sweep from ``tensor`` as frames (no ``.grad`` is written)."""
+    need_tensor(tensor, f"{caller}: tensor", "pass the output of a computation on tensors "
+                                            "that require grad")
+    if grad is not None and not isinstance(grad, Tensor):
+        grad = as_values(grad, f"{caller}: grad")
     steps = record_sweep(tensor, grad, caller)
     graph = describe(tensor)
     return Recording("reverse", graph, frames_from_sweep(graph, steps),
@@ -237,6 +241,8 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
 
 def record_forward_mode(f: Callable, primals: Sequence, tangents: Sequence) -> Recording:
     """Forward mode through ``f`` as frames: each input's tangent carried to the output."""
+    if not callable(f):
+        raise TypeError(f"ForwardPlayer: f must be a function of the primals, got {got(f)}")
     out, steps = record_forward(f, primals, tangents)
     graph = describe(out) if isinstance(out, Tensor) else None
     if graph is None or not graph.outputs:
