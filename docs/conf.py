@@ -64,6 +64,21 @@ napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_ivar = True
 
+# -- Formulas, offline -----------------------------------------------------------------
+# MathJax is served from the built site (the copy that jupyter-server-mathjax packages), not
+# from a CDN: the pages show their formulas with no network.
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
+# MyST marks a page's body "ignore" and its formulas with the class "math" (MathJax 3's way):
+# MathJax 2 is told the same.
+mathjax2_config = {"tex2jax": {
+    "inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True,
+    "ignoreClass": "tex2jax_ignore|mathjax_ignore",
+    "processClass": "math|tex2jax_process|mathjax_process|output_area",
+}, "HTML-CSS": {  # the font the packaged copy carries
+    "availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web",
+    "imageFont": None,
+}}
+
 # -- HTML ---------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = "autograd_nb"
@@ -341,8 +356,21 @@ def _write_engine_pictures(app) -> None:
     viz.draw(y).save(out / "softplus.svg")
 
 
+def _copy_mathjax(app, exception) -> None:
+    """Put the packaged MathJax into the built site's ``_static/mathjax`` (see mathjax_path)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import shutil
+
+    import jupyter_server_mathjax
+
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    shutil.copytree(source, Path(app.outdir) / "_static" / "mathjax", dirs_exist_ok=True)
+
+
 def setup(app):
     app.connect("builder-inited", _write_players)
+    app.connect("build-finished", _copy_mathjax)
     app.connect("builder-inited", _write_engine_pictures)
     app.add_directive("api-module", ApiModule)
     app.add_directive("api", Api)
