@@ -12,7 +12,7 @@ import types
 
 __all__ = [
     "draw", "GraphPicture", "BackwardPlayer", "ForwardPlayer", "LossPlot",
-    "plot_decision_boundary", "Playground", "descent",
+    "plot_decision_boundary", "Playground", "descent", "chains", "Chains", "GradientFlow",
 ]
 
 _HOME = {
@@ -24,6 +24,9 @@ _HOME = {
     "plot_decision_boundary": "decision",
     "Playground": "playground",
     "descent": "descent",
+    "chains": "chains",
+    "Chains": "chains",
+    "GradientFlow": "gradient_flow",
 }
 
 
