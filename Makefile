@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-fast bench docs lint clean
+.PHONY: lab test test-fast bench docs notebooks lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ bench: $(STAMP)  ## benchmark tables (install the peers with: pip install -e '.[
 
 docs: $(STAMP)  ## build the documentation into docs/_build/html (warnings are errors)
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+notebooks: $(STAMP)  ## re-execute every tutorial in place on a fresh kernel (they are their own source)
+	for nb in notebooks/[0-9]*.ipynb; do \
+	  env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check autograd_nb tests benchmarks

@@ -3,12 +3,14 @@
 ``describe(tensor)`` walks the nodes that produced ``tensor`` and returns a ``Graph`` of
 ``GraphNode``s and ``GraphEdge``s holding NumPy arrays, strings and ints, nothing of the
 engine. Ids and default labels follow the tape order, so the same computation always gives
-the same description (no ``id()``, no global counters).
+the same description (no ``id()``, no global counters). ``describe(t, names=locals())``
+labels every tensor found under a name in that dict with the name.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -26,8 +28,8 @@ class GraphNode:
     """One value of the computation.
 
     kind   "leaf" (an input that requires grad), "const" (an input that needs none) or "op"
-    label  the tensor's ``name`` when set, else x1, x2... (leaves), c1... (constants) and
-           v1, v2... (operations) in tape order
+    label  its name in ``describe``'s ``names``, else the tensor's ``name`` when set, else
+           x1, x2... (leaves), c1... (constants) and v1, v2... (operations) in tape order
     params the operation's parameters (axis, shape, index...) by name
     """
 
@@ -116,8 +118,37 @@ def _values(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def describe(*tensors: Tensor) -> Graph:
-    """The graph that produced ``tensors`` (usually one: the output), as plain data."""
+def _labels_from(names: Mapping | None) -> tuple[dict, dict]:
+    """Labels from a dict of names to tensors (``locals()``): {node: name}, {id(tensor): name}.
+
+    The second dict is for tensors without a node (constants). Names starting with ``_`` are
+    skipped: in a notebook they hold IPython's output history (``_``, ``_3``), not the
+    learner's variables. A tensor bound to several names gets the first one.
+    """
+    if names is None:
+        return {}, {}
+    if not isinstance(names, Mapping):
+        raise TypeError(f"names must be a dict of names to tensors, such as locals(), got "
+                        f"{type(names).__name__}")
+    by_node: dict[Node, str] = {}
+    by_tensor: dict[int, str] = {}  # id() only within this call: the dict keeps them alive
+    for name, value in names.items():
+        if not isinstance(name, str) or name.startswith("_") or not isinstance(value, Tensor):
+            continue
+        if value._node is not None:
+            by_node.setdefault(value._node, name)
+        else:
+            by_tensor.setdefault(id(value), name)
+    return by_node, by_tensor
+
+
+def describe(*tensors: Tensor, names: Mapping | None = None) -> Graph:
+    """The graph that produced ``tensors`` (usually one: the output), as plain data.
+
+    ``names`` maps names to tensors (``locals()`` will do): every tensor of the graph found
+    there is labelled with its name, before its own ``.name``.
+    """
+    node_names, constant_names = _labels_from(names)
     roots = [t._node for t in tensors if isinstance(t, Tensor) and t._node is not None]
     order = _ancestors(roots)
     nodes: list[GraphNode] = []
@@ -145,8 +176,8 @@ def describe(*tensors: Tensor) -> Graph:
 
     for node in order:
         if node.prim is None:
-            keys[node.index] = add("leaf", node.name, node.leaf_value(), node.grad,
-                                   is_output=node.index in output_keys)
+            keys[node.index] = add("leaf", node_names.get(node, node.name), node.leaf_value(),
+                                   node.grad, is_output=node.index in output_keys)
             continue
         n_in = len(node.parents)
         in_ids = []
@@ -160,7 +191,9 @@ def describe(*tensors: Tensor) -> Graph:
             if ident is not None and ident in constants:
                 in_ids.append(constants[ident])
                 continue
-            name = original.name if isinstance(original, Tensor) else None
+            name = None
+            if isinstance(original, Tensor):
+                name = constant_names.get(ident, original.name)
             cid = add("const", name, value, None)
             if ident is not None:
                 constants[ident] = cid
@@ -168,7 +201,7 @@ def describe(*tensors: Tensor) -> Graph:
         params = {}
         if node.args is not None:
             params = dict(zip(_param_names(node.prim), node.args[n_in:]))
-        my_id = add("op", node.name, node.value, node.grad if node.inspected else None,
+        my_id = add("op", node_names.get(node, node.name), node.value, node.grad if node.inspected else None,
                     op=node.prim.name, params=params, inputs=in_ids,
                     is_output=node.index in output_keys)
         keys[node.index] = my_id

@@ -16,16 +16,31 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def two_chains():
-    """The seed's d = (a + b)·(a·c) with a = 2, b = -3, c = 10, recorded on a tape."""
+    """The seed's d = (a + b)·(a·c) with a = 2, b = -3, c = 10, recorded on a tape.
+
+    h = a + b is named and i = a·c is not, so the pictures show both kinds of label.
+    """
     with ag.Tape() as tape:
         a = ag.tensor(2.0, requires_grad=True, name="a")
         b = ag.tensor(-3.0, requires_grad=True, name="b")
         c = ag.tensor(10.0, requires_grad=True, name="c")
-        e = a + b
-        e.name = "e"
-        d = e * (a * c)
+        h = a + b
+        h.name = "h"
+        d = h * (a * c)
         d.name = "d"
     return tape, d
+
+
+def plain_two_chains():
+    """The same d = h·i as a learner writes it: no Tape, no ``.name``, then ``backward()``."""
+    a = ag.tensor(2.0, requires_grad=True)
+    b = ag.tensor(-3.0, requires_grad=True)
+    c = ag.tensor(10.0, requires_grad=True)
+    h = a + b
+    i = a * c
+    d = h * i
+    d.backward()
+    return locals()
 
 
 def texts(svg: str) -> list[str]:
@@ -42,12 +57,12 @@ def test_svg_parses_and_shows_labels_and_values():
     _, d = two_chains()
     svg = draw(d).to_svg()
     lines = texts(svg)
-    assert "e = a + b" in lines and "v2 = a · c" in lines and "d = e · v2" in lines
+    assert "h = a + b" in lines and "v2 = a · c" in lines and "d = h · v2" in lines
     for shown in ("value 2", "value -3", "value 10", "value -1", "value 20", "value -20"):
         assert shown in lines
     assert not any(line.startswith("grad") for line in lines)
-    # local derivatives on the edges: ∂d/∂e = a·c = 20, ∂d/∂v2 = a + b = -1, ∂v2/∂a = c = 10
-    assert {"∂d/∂e = 20", "∂d/∂v2 = -1", "∂v2/∂a = 10", "∂e/∂b = 1"} <= set(lines)
+    # local derivatives on the edges: ∂d/∂h = a·c = 20, ∂d/∂v2 = a + b = -1, ∂v2/∂a = c = 10
+    assert {"∂d/∂h = 20", "∂d/∂v2 = -1", "∂v2/∂a = 10", "∂h/∂b = 1"} <= set(lines)
 
 
 def test_gradients_appear_after_backward():
@@ -58,6 +73,49 @@ def test_gradients_appear_after_backward():
     for shown in ("grad  10", "grad  20", "grad  -2", "grad  -1", "grad  1"):
         assert shown in lines
     assert not any(line.startswith("grad") for line in texts(draw(d, show_grads=False).to_svg()))
+
+
+def edge_labels(svg: str) -> dict[str, list[str]]:
+    """The texts drawn on each edge, by the edge's id."""
+    return {key: ["".join(t.itertext()) for t in g.iter(f"{SVG}text")]
+            for key, g in groups(svg, "ag-edge").items()}
+
+
+def test_after_a_plain_backward_every_edge_shows_its_local_derivative():
+    """No Tape: the engine keeps each operation's inputs, so backward() loses no edge label."""
+    names = plain_two_chains()
+    svg = draw(names["d"], names=names).to_svg()
+    expected = {"edge-0-3-0": "∂h/∂a = 1", "edge-1-3-1": "∂h/∂b = 1",
+                "edge-0-4-0": "∂i/∂a = 10", "edge-2-4-1": "∂i/∂c = 2",
+                "edge-3-5-0": "∂d/∂h = 20", "edge-4-5-1": "∂d/∂i = -1"}
+    assert edge_labels(svg) == {key: [label] for key, label in expected.items()}
+    lines = texts(svg)
+    # the inputs show what backward() left in .grad: ∂d/∂a = 20·1 + (-1)·10 = 10
+    assert {"grad  10", "grad  20", "grad  -2"} <= set(lines)
+    for shown in ("value 2", "value -3", "value 10", "value -1", "value 20", "value -20"):
+        assert shown in lines
+
+
+def test_names_from_locals_label_the_boxes_h_i_d():
+    names = plain_two_chains()
+    pic = draw(names["d"], names=names)
+    assert [n.label for n in pic.graph.nodes] == ["a", "b", "c", "h", "i", "d"]
+    assert {"h = a + b", "i = a · c", "d = h · i"} <= set(texts(pic.to_svg()))
+    assert repr(pic) == "GraphPicture: 6 nodes (a, b, c, h, i, d), 6 edges"
+    # without names the same graph falls back to tape-order labels
+    assert [n.label for n in draw(names["d"]).graph.nodes] == ["x1", "x2", "x3", "v1", "v2", "v3"]
+
+
+def test_names_rules_first_name_wins_underscores_skipped_constants_named():
+    a = ag.tensor(2.0, requires_grad=True, name="old")
+    scale = ag.tensor(3.0)  # a constant: no node, labelled through the tensor itself
+    y = a * scale
+    names = {"_": y, "_3": a, "a": a, "also_a": a, "scale": scale, "y": y, "n": 5, "out": y}
+    pic = draw(y, names=names)
+    assert [n.label for n in pic.graph.nodes] == ["a", "scale", "y"]
+    assert "y = a · scale" in texts(pic.to_svg())
+    with pytest.raises(TypeError, match="draw: names must be a dict"):
+        draw(y, names=["a", "y"])
 
 
 def test_nodes_and_edges_are_marked_for_pages():
@@ -87,7 +145,7 @@ def test_two_runs_give_identical_svg():
         "b = ag.tensor(-3.0, requires_grad=True, name='b')\n"
         "c = ag.tensor(10.0, requires_grad=True, name='c')\n"
         "with ag.Tape():\n"
-        "    e = a + b\n    e.name = 'e'\n    d = e * (a * c)\n    d.name = 'd'\n"
+        "    h = a + b\n    h.name = 'h'\n    d = h * (a * c)\n    d.name = 'd'\n"
         "d.backward()\n"
         "print(draw(d).to_svg(), end='')\n"
     )

@@ -9,7 +9,7 @@ inline as ``image/svg+xml`` in JupyterLab, Notebook 7 and VS Code, gives its SVG
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..graph import Graph, describe
@@ -91,6 +91,7 @@ def draw(
     show_grads: bool = True,
     max_nodes: int | None = 100,
     title: str | None = None,
+    names: Mapping | None = None,
 ) -> GraphPicture:
     """The computation graph that produced ``target``, as a picture.
 
@@ -100,6 +101,17 @@ def draw(
     and ``show_grads`` is true. A graph with more than ``max_nodes`` nodes is collapsed
     (chains into "×N" boxes, then the earliest part into one box) and the picture says so;
     ``max_nodes=None`` draws every node.
+
+    ``names`` labels the boxes with your own variable names: ``draw(d, names=locals())``
+    finds each tensor of the graph among the values of that dict and writes its name in its
+    box (and on its edges: ∂d/∂h), before any ``.name`` it has; names starting with ``_``
+    are skipped (IPython's ``_``, ``_3``), and a tensor bound to two names gets the first.
+    Tensors found nowhere keep ``.name`` or x1, c1, v1… in tape order.
+
+    After ``d.backward()`` the picture needs no ``Tape``: the inputs show the gradients that
+    ``backward`` left in their ``.grad``, and every edge its local derivative (the engine
+    keeps the inputs of each operation). Intermediate boxes show a gradient when it was kept
+    (``t.retain_grad()``, or recorded inside ``with ag.Tape()``).
     """
     if isinstance(target, Tape):
         tensors = _tape_outputs(target)
@@ -114,7 +126,10 @@ def draw(
                         f"{got(target)}")
     if max_nodes is not None:
         whole_number(max_nodes, "draw: max_nodes", low=1)
-    full = describe(*tensors)
+    if names is not None and not isinstance(names, Mapping):
+        raise TypeError(f"draw: names must be a dict of names to tensors, such as locals(), "
+                        f"got {got(names)}")
+    full = describe(*tensors, names=names)
     small = collapse(full, len(full) if max_nodes is None else max_nodes)
     return GraphPicture(small.graph, show_grads=show_grads, title=title, notes=small.notes,
                         members=small.members)
