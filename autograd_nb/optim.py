@@ -5,6 +5,12 @@ objects, so a model and an optimizer can hold them together) and never writes in
 array (several leaves may share one). Parameters without a gradient are skipped. Each update is
 recorded as an in-place change, so a graph that saved the old values refuses to sweep.
 Subclasses write ``_update(i, w, g)``: change the array ``w`` in place, given the gradient ``g``.
+
+An update makes no array as large as a parameter: it goes through the parameter in pieces
+(``_pieces``) and keeps its intermediate values in small work arrays that the optimizer keeps
+from step to step. A temporary as large as a weight matrix, made and freed at every step, is
+what glibc hands back to the operating system (``munmap``, or a trimmed heap) and takes again
+at the next step: a page fault for every 4 KiB, at every step.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from .node import new_epoch
 from .tensor import Tensor, got, real_number
 
 __all__ = ["Optimizer", "SGD", "Adam"]
+
+# Elements of a parameter updated at a time: the work arrays hold 256 KiB of float64, small
+# beside a weight matrix, and a piece stays in the CPU's cache through the update's passes.
+PIECE = 1 << 15
 
 
 class Optimizer:
@@ -49,6 +59,7 @@ class Optimizer:
                 )
         self.lr = real_number(lr, f"{name}: lr", low=0)
         self.state: dict[int, dict] = {}
+        self._work: dict[tuple, np.ndarray] = {}  # (dtype, k) -> work array k, PIECE long
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``.grad`` becomes ``None``)."""
@@ -103,6 +114,31 @@ class Optimizer:
         """Change parameter ``i``'s array ``w`` in place, given its gradient ``g``."""
         raise NotImplementedError
 
+    def _pieces(self, arrays: tuple, works: int = 1):
+        """Matching pieces of the same-shaped ``arrays`` (parameter, gradient, state), each
+        followed by ``works`` work arrays of the piece's shape.
+
+        A piece is a view, so writing into it writes into the array. Pieces are 1-D slices of
+        at most ``PIECE`` elements; arrays not all C-contiguous come whole, with new work arrays.
+        """
+        w = arrays[0]
+        if not all(a.flags.c_contiguous for a in arrays):
+            yield (*arrays, *(np.empty_like(w) for _ in range(works)))
+            return
+        flat = [a.reshape(-1) for a in arrays]
+        work = [self._work_array(w.dtype, k) for k in range(works)]
+        for start in range(0, w.size, PIECE):
+            piece = slice(start, start + PIECE)
+            views = [a[piece] for a in flat]
+            yield (*views, *(a[: len(views[0])] for a in work))
+
+    def _work_array(self, dtype: np.dtype, k: int) -> np.ndarray:
+        """Work array ``k`` of ``dtype``, made once and reused by every parameter and step."""
+        array = self._work.get((dtype, k))
+        if array is None:
+            array = self._work[dtype, k] = np.empty(PIECE, dtype)
+        return array
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr})"
 
@@ -125,19 +161,32 @@ class SGD(Optimizer):
         real_number(self.weight_decay, "SGD.step: weight_decay", low=0)
 
     def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
-        if self.weight_decay:
-            g = g + self.weight_decay * w  # a new array: the .grad array stays as it is
-        if self.momentum:
-            state = self.state.get(i)
-            if state is None:
-                velocity = np.array(g, dtype=w.dtype)  # a copy: g may be the .grad array
-                self.state[i] = {"velocity": velocity}
-            else:
-                velocity = state["velocity"]
-                velocity *= self.momentum
-                velocity += g
-            g = velocity
-        np.subtract(w, self.lr * g, out=w)
+        lr, momentum, decay = self.lr, self.momentum, self.weight_decay
+        if not momentum:
+            for w_, g_, work in self._pieces((w, g)):
+                _sgd_piece(w_, g_, work, lr, decay)
+            return
+        state = self.state.get(i)
+        first = state is None  # the velocity starts as the first step's g
+        if first:
+            state = self.state[i] = {"velocity": np.empty_like(w)}
+        for w_, g_, v_, work in self._pieces((w, g, state["velocity"])):
+            _sgd_piece(w_, g_, work, lr, decay, v_, momentum, first)
+
+
+def _sgd_piece(w, g, work, lr, decay, velocity=None, momentum=0.0, first=False) -> None:
+    """SGD's update of one piece of a parameter; ``work`` takes what ``.grad`` must not."""
+    if decay:  # into the work array: the .grad array stays as it is
+        g = _with_decay(g, w, decay, out=work)
+    if velocity is not None:
+        if first:
+            velocity[...] = g
+        else:
+            velocity *= momentum
+            velocity += g
+        g = velocity
+    np.multiply(g, lr, out=work)
+    w -= work
 
 
 class Adam(Optimizer):
@@ -169,22 +218,41 @@ class Adam(Optimizer):
         real_number(self.weight_decay, "Adam.step: weight_decay", low=0)
 
     def _update(self, i: int, w: np.ndarray, g: np.ndarray) -> None:
-        b1, b2 = self.betas
-        if self.weight_decay:
-            g = g + self.weight_decay * w
         state = self.state.get(i)
         if state is None:
             state = self.state[i] = {"step": 0, "m": np.zeros_like(w), "v": np.zeros_like(w)}
         state["step"] += 1
         t = state["step"]
-        m, v = state["m"], state["v"]
-        m *= b1
-        m += (1 - b1) * g
-        v *= b2
-        v += (1 - b2) * (g * g)
-        denom = np.sqrt(v)
-        denom *= 1 / math.sqrt(1 - b2**t)
-        denom += self.eps
-        step = m / denom
-        step *= self.lr / (1 - b1**t)
-        w -= step
+        b1, b2 = self.betas
+        lr = self.lr / (1 - b1**t)  # the bias corrections of m and v folded into constants
+        scale = 1 / math.sqrt(1 - b2**t)
+        decay = self.weight_decay
+        arrays = (w, g, state["m"], state["v"])
+        for w_, g_, m, v, work, *spare in self._pieces(arrays, works=2 if decay else 1):
+            if decay:  # into a second work array: the .grad array stays as it is
+                g_ = _with_decay(g_, w_, decay, out=spare[0])
+            _adam_piece(w_, g_, m, v, work, b1, b2, lr, scale, self.eps)
+
+
+def _with_decay(g, w, decay, out):
+    """g + λ·w, written into ``out``."""
+    np.multiply(w, decay, out=out)
+    out += g
+    return out
+
+
+def _adam_piece(w, g, m, v, work, b1, b2, lr, scale, eps) -> None:
+    """Adam's update of one piece: m, v and w in place, through one work array."""
+    np.multiply(g, 1 - b1, out=work)
+    m *= b1
+    m += work
+    np.multiply(g, g, out=work)
+    work *= 1 - b2
+    v *= b2
+    v += work
+    denom = np.sqrt(v, out=work)
+    denom *= scale
+    denom += eps
+    step = np.divide(m, denom, out=work)
+    step *= lr
+    w -= step

@@ -125,6 +125,7 @@ def fit(
                     raise KeyboardInterrupt
                 for hook in hooks:
                     hook(step, value, **scores)
+                del pred, loss  # this step's graph goes now, not during the next forward
     except KeyboardInterrupt:
         history.interrupted = True
     finally:
