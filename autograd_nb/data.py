@@ -1,7 +1,9 @@
 """Small data sets for notebooks, made locally and seeded, plus a minibatch iterator.
 
-The 2-D toy sets (moons, circles, spirals, xor) return ``X`` float64 of shape (n, 2) and
-``y`` int64 of shape (n,). ``load_digits`` borrows scikit-learn's 8×8 digits when installed.
+The 2-D classification sets (moons, circles, spirals, xor, gaussians) return ``X`` float64 of
+shape (n, 2) and ``y`` int64 of shape (n,); the 2-D regression sets (plane, bumps) return a
+float64 target ``y`` of shape (n,). They are TensorFlow Playground's data sets, made locally
+and seeded. ``load_digits`` borrows scikit-learn's 8×8 digits when installed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from .errors import ShapeError
 from .tensor import as_values, real_number, whole_number
 
 __all__ = [
-    "make_moons", "make_circles", "make_spirals", "make_xor",
+    "make_moons", "make_circles", "make_spirals", "make_xor", "make_gaussians",
+    "make_plane", "make_bumps",
     "batches", "train_test_split", "load_digits",
 ]
 
@@ -117,6 +120,57 @@ def make_xor(n_samples: int = 100, noise: float = 0.0,
     X = rng.uniform(-1, 1, size=(n_samples, 2))
     y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
     return _finish(rng, X, y, noise)
+
+
+def make_gaussians(n_samples: int = 100, noise: float = 0.0, seed: int | None = None,
+                   spread: float = 0.35) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian clusters (``make_blobs``-style): class 0 around (−1, −1), class 1 around
+    (1, 1), each of std ``spread``; Gaussian ``noise`` of that std is added on top."""
+    _check("make_gaussians", n_samples, noise, seed)
+    spread = real_number(spread, "make_gaussians: spread (the std of each cluster)", low=0)
+    rng = np.random.default_rng(seed)
+    n_neg = n_samples // 2
+    y = np.concatenate([np.zeros(n_neg), np.ones(n_samples - n_neg)])
+    centres = np.where(y[:, None] == 1, 1.0, -1.0) * np.ones((n_samples, 2))
+    X = centres + rng.normal(scale=spread, size=(n_samples, 2))
+    return _finish(rng, X, y, noise)
+
+
+def _regression(rng, X: np.ndarray, target: np.ndarray,
+                noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Noise on the target (not the inputs: a regression set is a surface), then shuffle."""
+    y = target + rng.normal(scale=noise, size=target.shape) if noise else target
+    order = rng.permutation(len(y))
+    return X[order].astype(np.float64), y[order].astype(np.float64)
+
+
+def make_plane(n_samples: int = 100, noise: float = 0.0,
+               seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Regression: points uniform in [−1, 1]², target y = (x₁ + x₂)/2 ∈ [−1, 1] plus Gaussian
+    ``noise`` of that std (one linear neuron can fit it)."""
+    _check("make_plane", n_samples, noise, seed)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n_samples, 2))
+    return _regression(rng, X, X.sum(axis=1) / 2, noise)
+
+
+# Centre (x₁, x₂) and sign of each bump of ``make_bumps``: a fixed landscape, so that every
+# seed draws samples of the same surface.
+_BUMPS = np.array([[-0.5, 0.5, 1.0], [0.5, 0.5, -1.0], [-0.5, -0.5, -1.0], [0.5, -0.5, 1.0],
+                   [0.0, 0.0, 0.5]])
+
+
+def make_bumps(n_samples: int = 100, noise: float = 0.0,
+               seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Regression: points uniform in [−1, 1]², target a sum of Gaussian bumps of width 0.3,
+    y = Σₖ sₖ·exp(−|x − cₖ|²/(2·0.3²)) with signs sₖ = ±1 (TensorFlow Playground's "multi
+    gaussian"), plus Gaussian ``noise`` of that std."""
+    _check("make_bumps", n_samples, noise, seed)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n_samples, 2))
+    squared = ((X[:, None, :] - _BUMPS[None, :, :2]) ** 2).sum(axis=2)
+    target = (_BUMPS[:, 2] * np.exp(-squared / (2 * 0.3 ** 2))).sum(axis=1)
+    return _regression(rng, X, target, noise)
 
 
 def batches(X, y, batch_size: int, shuffle: bool = True,

@@ -1,15 +1,23 @@
 """Training pictures: live loss curves, decision boundaries, optimizer paths, the Playground.
 
-State, not pixels: histories, grids, paths, traits and render counts.
+Histories, grids, paths, traits and render counts, and what the pictures hold: the loss
+panel's SVG text (its axis), the neuron tiles' pixels, the notebook's PNG resolutions. The
+browser tests (tests/browser/test_playground.py) check the same things as laid out on screen.
 """
 
 import asyncio
+import base64
+import json
+import re
+import struct
 import threading
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets as widgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -17,6 +25,8 @@ import autograd_nb as ag  # noqa: E402
 from autograd_nb import data, nn, optim  # noqa: E402
 from autograd_nb.viz.decision import (  # noqa: E402
     decision_grid,
+    layer_outputs,
+    layer_weights,
     plot_decision_boundary,
     predict_proba,
 )
@@ -27,11 +37,35 @@ from autograd_nb.viz.descent import (  # noqa: E402
     rosenbrock,
     run_optimizer,
 )
-from autograd_nb.viz.loss_plot import LossPlot, curves_of  # noqa: E402
+from autograd_nb.viz.loss_plot import LossPlot, curves_of, thin  # noqa: E402
 from autograd_nb.viz.pictures import write_pictures  # noqa: E402
-from autograd_nb.viz.playground import Playground  # noqa: E402
+from autograd_nb.viz.playground import DATASETS, Playground  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
+NOTEBOOK_05 = Path(__file__).resolve().parents[1] / "notebooks" / "05_training_a_network.ipynb"
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels, from the PNG header."""
+    assert png.startswith(PNG)
+    return struct.unpack(">II", png[16:24])
+
+
+def png_dpi(png: bytes) -> float | None:
+    """Dots per inch stored in the PNG's pHYs chunk (None when it has none)."""
+    at = png.find(b"pHYs")
+    if at < 0:
+        return None
+    per_metre, _, unit = struct.unpack(">IIB", png[at + 4:at + 13])
+    return per_metre * 0.0254 if unit == 1 else None
+
+
+def x_tick_labels(svg: str) -> list[float]:
+    """The numbers written under the x axis of the loss panel's SVG (its tick labels)."""
+    axes = svg[svg.index('id="agnb-loss-axes"'):]
+    axis = axes[axes.index('id="matplotlib.axis_1"'):axes.index('id="matplotlib.axis_2"')]
+    ticks = re.findall(r'<g id="xtick_\d+">.*?<text[^>]*>\s*([^<]+?)\s*<', axis, re.S)
+    return [float(t.replace("−", "-")) for t in ticks]
 
 
 def bce(out, y):
@@ -311,6 +345,131 @@ def test_playground_regularisation_and_batch_size_reach_the_optimizer():
     assert pg.opt.weight_decay == 0.001
 
 
+def test_playground_loss_axis_follows_the_data_at_every_frame():
+    pg = Playground(dataset="spirals", noise=0.05, hidden=[8, 8], seed=0)
+    assert max(x_tick_labels(pg.loss_svg)) == 10  # nothing trained yet: 0…10
+    for steps in (10, 100, 600):
+        pg.step(steps - pg.iteration)
+        ax = pg._train_line.axes
+        assert ax.get_xlim() == (0, steps)
+        labels = x_tick_labels(pg.loss_svg)
+        assert min(labels) == 0 and max(labels) == steps, labels
+        curve = np.concatenate([pg._train_line.get_ydata(), pg._test_line.get_ydata()])
+        low, high = ax.get_ylim()
+        assert low <= curve.min() and curve.max() <= high < 1.2 * curve.max()
+        assert f"step {steps}" in pg.loss_svg
+    assert pg._train_line.get_xdata()[-1] == 600
+    # a long run draws at most a few hundred points, the last one always
+    steps, values = thin(np.arange(5000), np.arange(5000.0), most=600)
+    assert len(steps) <= 601 and steps[-1] == 4999 and values[-1] == 4999
+
+
+def test_playground_loss_panel_is_scoped_svg_text():
+    pg = Playground(hidden=[3])
+    pg.step(3)
+    svg = pg.loss_svg
+    assert svg.startswith('<svg class="agnb-loss-svg"') and "<text" in svg
+    assert re.search(r"<style[^>]*>\s*\*", svg) is None  # no page-wide style rule
+    assert ".agnb-loss-svg * {" in svg
+    assert "dc:date" not in svg
+    assert Playground(hidden=[3]).step(3) == pg.loss and Playground(hidden=[3]).loss_svg
+
+
+def test_playground_is_a_widget_that_composes():
+    pg = Playground(hidden=[4])
+    assert isinstance(pg, widgets.Widget) and isinstance(pg, widgets.VBox)
+    assert pg.widget is pg
+    tabs = widgets.Tab(children=[pg, widgets.HTML("notes")])
+    box = widgets.VBox([widgets.HTML("above"), pg])
+    assert tabs.children[0] is pg and box.children[1] is pg
+    # its parts are widgets the front end draws, with the classes the browser tests read
+    classes = {c for child in pg.children for c in child._dom_classes}
+    assert {"agnb-playground-network", "agnb-playground-loss",
+            "agnb-playground-status"} <= classes
+    bundle, metadata = pg._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == pg.model_id
+    assert metadata["image/png"]["width"] * 2 == png_size(pg.snapshot_png())[0]
+
+
+def test_neuron_outputs_are_the_network_read_layer_by_layer(rng):
+    model = nn.MLP(2, [3, 4], 1, activation="tanh", rng=rng)
+    points = rng.normal(size=(7, 2))
+    inputs, h1, h2, out = layer_outputs(model, points)
+    W1, W2, W3 = layer_weights(model)
+    b1, b2, b3 = (model.layers[i].bias.data for i in (0, 2, 4))
+    np.testing.assert_allclose(inputs, points)
+    np.testing.assert_allclose(h1, np.tanh(points @ W1.T + b1))
+    np.testing.assert_allclose(h2, np.tanh(h1 @ W2.T + b2))
+    np.testing.assert_allclose(out, h2 @ W3.T + b3)
+    with ag.no_grad():
+        np.testing.assert_allclose(out, model(points).data)
+
+
+def test_playground_network_view_shows_every_neuron_and_weight():
+    pg = Playground(dataset="xor", hidden=[3, 2], seed=1)
+    pg.step(20)
+    net = pg._network
+    assert [len(column) for column in net.tiles] == [2, 3, 2, 1]
+    outputs = layer_outputs(pg.model, net.points)
+    for k in (1, 2):  # hidden tiles hold the neuron's tanh output over the plane
+        for i, tile in enumerate(net.tiles[k]):
+            np.testing.assert_allclose(tile.get_array(), outputs[k][:, i].reshape(net.xx.shape))
+    np.testing.assert_allclose(net.tiles[3][0].get_array().ravel(),
+                               np.tanh(outputs[3][:, 0] / 2))  # 2σ(z) − 1
+    weights = np.concatenate([W.ravel() for W in layer_weights(pg.model)])
+    colors = net.links.get_colors()
+    blue, orange = (np.array(matplotlib.colors.to_rgb(c)) for c in ("#4e79a7", "#f28e2b"))
+    assert len(colors) == len(weights) == 2 * 3 + 3 * 2 + 2 * 1
+    for w, color in zip(weights, colors):
+        np.testing.assert_allclose(color[:3], blue if w > 0 else orange)
+    widths = np.asarray(net.links.get_linewidths())
+    assert widths[np.argmax(np.abs(weights))] == widths.max()
+    wide = Playground(hidden=[20])  # more neurons than tiles: eight shown
+    assert [len(column) for column in wide._network.tiles] == [2, 8, 1]
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_playground_trains_on_every_data_set(name):
+    pg = Playground(dataset=name, hidden=[6], seed=0, n_samples=120)
+    start = pg.loss
+    pg.step(40)
+    assert pg.loss < start
+    assert pg.png.startswith(PNG) and "step 40" in pg.loss_svg
+    if name in ("plane", "bumps"):
+        assert pg.regression and np.isnan(pg.accuracy()) and "accuracy" not in pg._status.value
+    else:
+        assert not pg.regression and 0 <= pg.accuracy() <= 1
+
+
+@pytest.mark.parametrize("maker", [data.make_gaussians, data.make_plane, data.make_bumps])
+def test_new_data_sets_are_seeded_local_and_checked(maker):
+    X, y = maker(101, noise=0.1, seed=3)
+    assert X.shape == (101, 2) and X.dtype == np.float64 and y.shape == (101,)
+    X2, y2 = maker(101, noise=0.1, seed=3)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert not np.array_equal(maker(101, noise=0.1, seed=4)[0], X)
+    for bad in [dict(n_samples=0), dict(n_samples=2.5), dict(noise=-0.1), dict(seed=-1),
+                dict(seed="a")]:
+        args = {"n_samples": 10, "noise": 0.0, "seed": 0, **bad}
+        with pytest.raises((ValueError, TypeError), match=maker.__name__):
+            maker(**args)
+
+
+def test_gaussians_and_regression_targets():
+    X, y = data.make_gaussians(400, seed=0)
+    assert y.dtype == np.int64 and np.bincount(y).tolist() == [200, 200]
+    np.testing.assert_allclose(X[y == 1].mean(axis=0), [1, 1], atol=0.1)
+    np.testing.assert_allclose(X[y == 0].mean(axis=0), [-1, -1], atol=0.1)
+    X, y = data.make_plane(50, seed=0)
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(y, X.sum(axis=1) / 2)
+    X, y = data.make_bumps(200, seed=0)
+    assert y.dtype == np.float64 and -1.5 < y.min() < 0 < y.max() < 1.5
+    near = np.argmin(np.linalg.norm(X - [-0.5, 0.5], axis=1))  # a positive bump there
+    assert y[near] > 0.5
+
+
 def test_playground_multiclass_spirals_and_reset():
     pg = Playground(dataset="spirals", hidden=[8])
     pg.step(3)
@@ -347,9 +506,14 @@ def test_playground_play_without_a_loop_says_what_to_do():
 def test_playground_shows_a_picture_without_a_kernel_and_draws_a_graph():
     pg = Playground(hidden=[3])
     pg.step(2)
-    bundle = pg._repr_mimebundle_()
+    bundle, _ = pg._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "image/png" in bundle and pg.png.startswith(PNG)
+    # the still picture stacks the network and the loss panel, at twice the widget's pixels
+    still = pg.snapshot_png()
+    width, height = png_size(still)
+    assert width == png_size(pg.png)[0] and height > png_size(pg.png)[1]
+    assert pg.snapshot()._repr_png_()[1]["width"] == width // 2
     renders = pg.renders
     pg.step(1)
     assert pg.renders == renders + 1
@@ -386,3 +550,53 @@ def test_write_pictures_with_the_loss_adds_the_graph_and_its_backward_pass(tmp_p
     assert page.startswith("<!DOCTYPE html>") and "layers.2.bias" in page
     for name, p in model.named_parameters():  # the last training step's gradients stay
         np.testing.assert_array_equal(p.grad.data, before[name])
+
+
+# ----------------------------------------------------------------------------- resolution
+def test_loss_plot_is_drawn_at_retina_resolution():
+    plot = LossPlot(min_interval=0, show=False)
+    plot.update(1, 0.5)
+    png, size = plot._repr_png_()
+    width_in, height_in = plot.figure.get_size_inches()
+    assert size == {"width": round(width_in * 100), "height": round(height_in * 100)}
+    assert png_size(png) == (2 * size["width"], 2 * size["height"])
+
+
+def test_notebook_05_figures_are_sharp():
+    """Every picture the notebook shows has at least 100 dots per inch of the figure, drawn
+    at twice the pixels it is shown at (retina)."""
+    notebook = json.loads(NOTEBOOK_05.read_text())
+    shown = 0
+    for i, cell in enumerate(notebook["cells"]):
+        for out in cell.get("outputs", []):
+            if "image/png" not in out.get("data", {}):
+                continue
+            png = base64.b64decode(out["data"]["image/png"])
+            width = out.get("metadata", {}).get("image/png", {}).get("width")
+            assert width, f"cell {i}: a PNG without a display width (not retina)"
+            assert png_size(png)[0] >= 2 * width - 2, f"cell {i}: not drawn at 2× its size"
+            dpi = png_dpi(png)
+            assert dpi is None or dpi >= 199, f"cell {i}: {dpi:.0f} dpi"
+            shown += 1
+    assert shown >= 5
+
+
+def test_notebook_05_exercises_have_a_blank_a_folded_answer_and_a_check():
+    """The course's exercise form (as in notebook 04): a cell with ``...  # ✏️`` blanks, a
+    folded **Answer** that makes the notebook run top to bottom, and a check whose stored
+    output says ✓."""
+    cells = json.loads(NOTEBOOK_05.read_text())["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    blanks = [i for i, s in enumerate(sources) if "# ✏️" in s and cells[i]["cell_type"] == "code"]
+    assert len(blanks) >= 3
+    for i in blanks:
+        assert "..." in sources[i]
+        assert sources[i + 1].strip() == "**Answer**"
+        answer = cells[i + 2]
+        assert answer["metadata"].get("jupyter", {}).get("source_hidden") is True
+        assert "..." not in sources[i + 2] and "# ✏️" not in sources[i + 2]
+        assert sources[i + 3].strip() == "Check:"
+        check = cells[i + 4]
+        assert "nbval-check-output" in check["metadata"].get("tags", [])
+        printed = "".join("".join(o.get("text", "")) for o in check.get("outputs", []))
+        assert printed.startswith("✓"), f"check after cell {i} printed {printed!r}"

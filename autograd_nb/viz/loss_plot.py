@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -22,7 +24,8 @@ from matplotlib.ticker import MaxNLocator
 
 from ..tensor import Tensor, got, whole_number
 
-__all__ = ["LossPlot", "plot_losses", "render_png", "curves_of"]
+__all__ = ["LossPlot", "plot_losses", "render_png", "render_svg", "curves_of", "follow_data",
+           "thin"]
 
 # One colour per curve, in order of appearance; training loss first, validation second.
 _COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -35,6 +38,51 @@ def render_png(fig: Figure, dpi: float | None = None) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def render_svg(fig: Figure, css_class: str = "agnb-figure", fill_width: bool = False) -> str:
+    """The figure as inline SVG text for a web page: text kept as ``<text>`` (so a browser lays
+    it out and a test can read and measure it), no date, ids that do not change between
+    runs, and matplotlib's page-wide ``*{...}`` style rule scoped to this picture. With
+    ``fill_width`` it takes the width of its container (its height follows), else its size
+    in points."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.StringIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": css_class}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    # A block, not an inline box: no line-height gap under the picture.
+    text = text.replace("<svg ", f'<svg class="{css_class}" style="display: block" ', 1)
+    if fill_width:
+        text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', text,
+                      count=1)
+    return re.sub(r"(<style[^>]*>)\s*\*\s*\{", rf"\1.{css_class} * {{", text, count=1)
+
+
+def follow_data(ax: Axes, steps, *curves, min_steps: int = 10) -> None:
+    """Set ``ax``'s limits to the data, at every frame: x from 0 to the last step, y from 0 to
+    a little above the largest finite value. Explicit limits, set each time: a limit set once
+    (``set_xlim``) turns matplotlib's autoscaling off for good, and the panel freezes."""
+    last = max((int(s[-1]) for s in [steps] if len(s)), default=0)
+    ax.set_xlim(0, max(last, min_steps))
+    values = np.concatenate([np.asarray(c, dtype=float).ravel() for c in curves] or [[]])
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if finite.size else 1.0
+    low = min(0.0, float(finite.min())) if finite.size else 0.0
+    span = max(top - low, 1e-3)
+    ax.set_ylim(low, top + 0.05 * span)
+
+
+def thin(steps, values, most: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``most`` evenly spread points of a curve, always keeping the last one: a long
+    run draws as fast, and weighs as little in a page, as a short one."""
+    steps, values = np.asarray(steps), np.asarray(values)
+    if len(steps) <= most:
+        return steps, values
+    keep = np.unique(np.append(np.linspace(0, len(steps) - 1, most).astype(int), len(steps) - 1))
+    return steps[keep], values[keep]
 
 
 def curves_of(history) -> dict[str, tuple[list[int], list[float]]]:
@@ -125,6 +173,8 @@ class LossPlot:
     every : updates between redraws at least.
     title : text before the latest values in the title.
     show : display in the notebook cell (default: when running in a Jupyter kernel).
+    dpi : dots per inch of the figure as shown (≥ 100 reads well); with ``retina`` the PNG
+        has twice as many pixels a side and is shown at the same size, sharp on a HiDPI screen.
 
     Attributes
     ----------
@@ -141,7 +191,8 @@ class LossPlot:
         every: int = 1,
         title: str = "",
         figsize: tuple[float, float] = (6.0, 3.2),
-        dpi: float = 90,
+        dpi: float = 100,
+        retina: bool = True,
         show: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -150,6 +201,7 @@ class LossPlot:
         self.every = max(int(every), 1)
         self.title = title
         self.dpi = dpi
+        self.retina = retina
         self.history: dict[str, list[float]] = {}
         self.steps: dict[str, list[int]] = {}
         self.renders = 0
@@ -203,7 +255,7 @@ class LossPlot:
         self._pending = 0
         start = self._clock()
         self._sync_artists()
-        self.png = render_png(self._fig, self.dpi)
+        self.png = render_png(self._fig, self._pixel_dpi())
         self.renders += 1
         self._display()
         self._last_render = self._clock()
@@ -299,7 +351,7 @@ class LossPlot:
             return
         from IPython.display import Image, display
 
-        image = Image(data=self.png, format="png")
+        image = Image(data=self.png, format="png", retina=self.retina)
         cell = shell.execution_count
         if self._handle is None or self._handle_cell != cell:
             # A new cell gets its own picture; the earlier one keeps its last state.
@@ -325,11 +377,19 @@ class LossPlot:
             self.draw()
         self._unhook()
 
-    def _repr_png_(self) -> bytes:
+    def _pixel_dpi(self) -> float:
+        """Pixels per inch of the PNG: twice ``dpi`` on retina, shown at half its size."""
+        return self.dpi * (2 if self.retina else 1)
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        """The PNG and the size to show it at (half its pixels on retina)."""
         if self.png is None or self._pending:
             self._sync_artists()
-            return render_png(self._fig, self.dpi)
-        return self.png
+            png = render_png(self._fig, self._pixel_dpi())
+        else:
+            png = self.png
+        width, height = (round(side * self.dpi) for side in self._fig.get_size_inches())
+        return png, {"width": width, "height": height}
 
     def __repr__(self) -> str:
         points = {name: len(v) for name, v in self.history.items()}

@@ -1,9 +1,11 @@
-"""``viz.Playground`` in JupyterLab: play trains while the page watches, pause stops it, and the
-learning-rate control changes how far a step goes.
+"""``viz.Playground`` in JupyterLab: play trains while the page watches, pause stops it, the
+learning-rate control changes how far a step goes, and the loss panel's axis follows training.
 
 What the page shows is read from the status line (``step N · train loss L · …``, class
-``agnb-playground-status``) and the picture (an image widget, redrawn while training: each
-redraw gives the ``<img>`` a new ``src``). A sampler in the page records both as they change.
+``agnb-playground-status``), the network picture (an image widget, redrawn while training: each
+redraw gives the ``<img>`` a new ``src``) and the loss panel (inline SVG: its tick labels,
+curves and frame are read from the rendered page, and its curve from the screenshot's pixels,
+see ``rendered.py``). A sampler in the page records the first two as they change.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+
+from .rendered import READ_LOSS_PANEL, axis_value_at, curve_columns, inside
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +39,10 @@ PLAYED = """() => {
   const step = last ? Number((last.status.match(/step (\\d+)/) || [0, 0])[1]) : 0;
   return step >= 50 && new Set(samples.map(s => s.src)).size >= 3;
 }"""
+
+
+TRAIN_COLOR = "#1f77b4"  # the train loss curve
+LEGIBLE_PX = 11
 
 
 def _read(text: str) -> tuple[int, float]:
@@ -66,6 +74,12 @@ class PlaygroundPage:
                 return now
             seen = now
         raise AssertionError(f"the Playground never came to rest: {seen}")
+
+    def loss_panel(self) -> dict:
+        """The loss panel as laid out in the page (see ``rendered.READ_LOSS_PANEL``)."""
+        panel = self.root.evaluate(READ_LOSS_PANEL)
+        assert panel is not None, "the loss panel (inline SVG) is not in the page"
+        return panel
 
     def wait_step(self, step: int) -> float:
         expect(self.status).to_contain_text(f"step {step} ·")
@@ -119,6 +133,7 @@ def test_playground_plays_pauses_and_follows_the_learning_rate(lab):
     assert root.locator(".widget-image").get_attribute("src") == picture
     paused_at, paused_loss = paused
     assert paused_loss < 0.8 * start_loss, (start_loss, paused_loss)
+    check_loss_axis_reaches(pg.loss_panel(), paused_at)
     lab.screenshot("playground-paused", root)
 
     # The learning rate takes effect: the same three steps from the same start go much
@@ -129,3 +144,70 @@ def test_playground_plays_pauses_and_follows_the_learning_rate(lab):
     tiny, large = abs(tiny_first - tiny_last), abs(large_first - large_last)
     assert large > 10 * max(tiny, 1e-4), f"loss change: {tiny} at lr 0.0001, {large} at lr 0.3"
     assert not lab.errors()
+
+
+def check_loss_axis_reaches(panel: dict, step: int) -> None:
+    """The rendered loss axis runs from step 0 to ``step`` (read from its tick labels), and
+    both curves end at ``step`` on it, inside the frame."""
+    frame, ticks = panel["frame"], panel["ticks"]
+    left, right = (axis_value_at(ticks, frame[side]) for side in ("left", "right"))
+    assert abs(left) <= 0.02 * step + 0.5, f"the loss axis starts at step {left:.1f}, not 0"
+    assert step - 0.5 <= right <= 1.02 * step + 0.5, (
+        f"after {step} steps the loss axis ends at step {right:.1f}: "
+        f"tick labels {[t['label'] for t in ticks]}")
+    assert len(panel["curves"]) == 2, f"expected train and test curves: {panel['curves']}"
+    for curve in panel["curves"]:
+        end = axis_value_at(ticks, curve["right"])
+        assert abs(end - step) <= 0.02 * step + 0.5, f"a curve ends at step {end:.1f}, not {step}"
+        assert inside(curve, frame), f"a curve leaves the loss panel's frame: {curve} {frame}"
+
+
+def check_legible_and_whole(panel: dict) -> None:
+    """Every piece of text is at least ``LEGIBLE_PX`` tall and inside the picture, the picture
+    inside the cell's output, and the network picture shown at its full (HiDPI) size."""
+    small = [(t["text"], round(t["px"], 1)) for t in panel["texts"] if t["px"] < LEGIBLE_PX]
+    assert not small, f"text smaller than {LEGIBLE_PX} px in the loss panel: {small}"
+    cut = [t["text"] for t in panel["texts"] if not inside(t["box"], panel["svg"])]
+    assert not cut, f"text cut off at the loss panel's edge: {cut}"
+    assert inside(panel["svg"], panel["output"]), (panel["svg"], panel["output"])
+    assert panel["overflow"] <= 1, f"the Playground is {panel['overflow']} px too wide"
+    assert panel["status_px"] >= LEGIBLE_PX, f"status line at {panel['status_px']} px"
+    image = panel["image"]
+    assert image is not None, "the network picture is not in the page"
+    assert inside(image["box"], panel["output"]), (image["box"], panel["output"])
+    scale = image["natural"] / image["box"]["width"]
+    assert 1.9 <= scale <= 2.1, f"the network PNG is shown at 1/{scale:.2f} of its pixels, not 1/2"
+
+
+def test_playground_loss_axis_follows_the_steps(lab):
+    steps = 600
+    lab.open(lab.write_notebook(
+        "playground_axis.ipynb",
+        "from autograd_nb import viz\n"
+        "pg = viz.Playground(dataset='spirals', noise=0.05, hidden=[8, 8], seed=0)\npg",
+        f"pg.step({steps});"))
+    lab.run_all()
+    assert not lab.errors()
+    root = lab.cell_outputs(0).filter(has=lab.page.locator(".agnb-playground-status")).first
+    pg = PlaygroundPage(lab, root)
+    final_loss = pg.wait_step(steps)
+    assert final_loss < 0.2, final_loss
+    expect(root.locator(".agnb-playground-loss svg")).to_contain_text(f"step {steps}")
+    panel = pg.loss_panel()
+    check_loss_axis_reaches(panel, steps)
+    check_legible_and_whole(panel)
+
+    # The pixels agree: inside the frame, the train curve's colour is painted up to the
+    # frame's right edge and no further (screenshot coordinates start at the panel's corner).
+    view = root.locator(".agnb-playground-loss svg")
+    shot = lab.screenshot("playground-loss-axis", view).read_bytes()
+    frame, svg = panel["frame"], panel["svg"]
+    rows = (frame["top"] - svg["top"], frame["bottom"] - svg["top"])
+    columns = curve_columns(shot, TRAIN_COLOR, rows) + svg["left"]
+    assert columns.size, "no train curve painted in the loss panel"
+    assert columns.max() <= frame["right"] + 2, "the curve is painted past the frame"
+    assert columns.max() >= frame["right"] - 0.02 * frame["width"], (
+        f"the curve is painted up to x = {columns.max():.0f} px; the axis ends at "
+        f"{frame['right']:.0f} px")
+    assert columns.min() <= frame["left"] + 0.02 * frame["width"], "the curve starts late"
+    lab.screenshot("playground-after-600-steps", root)
