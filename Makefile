@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-fast bench docs notebooks lint clean
+.PHONY: lab test test-fast bench docs notebooks pictures lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ notebooks: $(STAMP)  ## re-execute every tutorial in place on a fresh kernel (th
 	  env -u MPLBACKEND $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
+
+pictures: $(STAMP)  ## the README's pictures, from the screenshots the browser tests take
+	env -u MPLBACKEND $(BIN)/python -m pytest -q tests/browser/test_player.py tests/browser/test_playground.py
+	cp test-artifacts/browser/player-last-step.png docs/images/player_browser.png
+	cp test-artifacts/browser/playground-after-600-steps.png docs/images/playground_browser.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check autograd_nb tests benchmarks

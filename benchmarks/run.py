@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["engine_overhead.py", "mlp_step.py", "stack_concat.py"]
+BENCHMARKS = ["engine_overhead.py", "mlp_step.py", "stack_concat.py", "player_size.py"]
 
 
 def main() -> int:

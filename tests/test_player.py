@@ -1,7 +1,10 @@
 """The sweep players: frames recorded from the engine's own sweeps, widget state, offline HTML."""
 
+import json
 import re
 
+import anywidget
+import ipywidgets
 import numpy as np
 import pytest
 import traitlets
@@ -9,8 +12,9 @@ import traitlets
 import autograd_nb as ag
 from autograd_nb.backward import record_sweep
 from autograd_nb.viz import BackwardPlayer, ForwardPlayer
-from autograd_nb.viz.html_export import inline_svg
+from autograd_nb.viz.html_export import player_script
 from autograd_nb.viz.recording import record_backward, record_forward_mode
+from autograd_nb.viz.sweep_data import sweep_data, sweep_json
 
 
 def seed_example():
@@ -124,56 +128,88 @@ def test_broadcast_terms_say_they_are_summed_back():
     np.testing.assert_array_equal(b_frame.values[b_frame.nodes[1]], b.grad.data)
 
 
-def test_widget_state_follows_the_slider():
+def test_widget_state_follows_the_step():
     _, d = seed_example()
     player = BackwardPlayer(d)
     assert player.step == 0 and player.equation == "∂d/∂d = 1"
     seen = set()
     for k in range(len(player.frames)):
-        player._slider.value = k + 1  # the slider counts from 1, as the picture's title
-        assert player.step == k
+        player.step = k  # what the page sends when playing stops, or a learner's player.go(k)
         assert player.highlighted_nodes == player.frames[k].nodes
         assert player.highlighted_edges == player.frames[k].edges
         assert player.equation == player.frames[k].equation
         seen.add((player.highlighted_nodes, player.highlighted_edges))
-        for node in player.highlighted_nodes:
-            assert re.search(rf'<g id="node-{node}" class="[^"]*ag-highlight', player._graph.value)
     assert len(seen) > 5
     player.go(3)
     player.step_forward()
-    assert player.step == 4 and player._slider.value == 5
+    assert player.step == 4
     player.step_back()
     player.step_back()
     assert player.step == 2
-    player._play.value = 8  # the Play button drives the same slider
-    assert player.step == 7 and "20·1 + (-1)·10" in player._equation.value
+    player.go(7)
+    assert "20·1 + (-1)·10" in player.equation
     player.go(-1)
     player.step_forward()
     assert player.step == len(player.frames) - 1
-    player._speed.value = 200
-    assert player._play.interval == 200
 
 
-def test_current_row_of_the_trace_is_marked(rng):
+def test_the_widget_runs_the_shared_module_on_synced_data():
     _, d = seed_example()
     player = BackwardPlayer(d)
-    player.go(5)
-    assert '<tr data-step="5" class="agnb-current">' in player._table.value
-    assert player._table.value.count("agnb-current") == 1
-    _, big = random_graph(rng, n_ops=20)
-    player = BackwardPlayer(big)
-    for k in (0, len(player.frames) // 2, len(player.frames) - 1):
-        player.go(k)
-        table = player._table.value
-        assert f'<tr data-step="{k}" class="agnb-current">' in table
-        assert table.count("<tr data-step=") == 11  # a window around the current row
+    assert isinstance(player, anywidget.AnyWidget) and isinstance(player, ipywidgets.Widget)
+    assert player._esm == player_script() and "export default" in player._esm
+    state = player.get_state()
+    assert {"data", "step", "_esm"} <= set(state)
+    assert "highlighted_nodes" not in state  # derived in Python; never sent
+    assert json.loads(sweep_json(player.data)) == player.data  # JSON-ready as it stands
 
 
-def test_step_is_checked_and_moves_the_slider():
+def test_step_data_is_the_recording(rng):
+    """Each step of the data carries its frame's texts and the value the frame writes."""
+    _, out = random_graph(rng, n_ops=12)
+    recording = record_backward(out)
+    data = sweep_data(recording, "t")
+    edges = [(e["src"], e["dst"], e["pos"]) for e in data["edges"]]
+    assert sorted(edges) == sorted((e.src, e.dst, e.position) for e in recording.graph.edges)
+    assert [n["id"] for n in data["nodes"]] == [n.id for n in recording.graph.nodes]
+    assert len(data["steps"]) == len(recording.frames)
+    written: dict[int, str] = {}
+    for step, frame in zip(data["steps"], recording.frames):
+        assert step["eq"] == frame.equation and step["row"] == list(frame.row)
+        assert step["nodes"] == list(frame.nodes)
+        assert [edges[k] for k in step["edges"]] == list(frame.edges)
+        node, text = step["set"]
+        written[node] = text
+    for node in recording.graph.nodes:
+        if node.kind == "leaf" and node.id in written:
+            shown = float(written[node.id].split()[-1])
+            grad = recording.final_values[node.id]
+            np.testing.assert_allclose(shown, grad, rtol=1e-3, atol=1e-12)
+
+
+def test_page_size_grows_with_nodes_plus_steps():
+    """Each step adds its own few texts to the page, never another picture of the graph."""
+    def ladder(n):
+        x = [ag.tensor(0.1 * k, requires_grad=True, name=f"x{k}") for k in range(n)]
+        y = x[0]
+        for xk in x[1:]:
+            y = ag.tanh(y * xk + 1.0)
+        return y
+
+    sizes, steps = [], []
+    for n in (10, 40):
+        player = BackwardPlayer(ladder(n))
+        sizes.append(len(player.to_html().encode()))
+        steps.append(len(player.frames))
+    per_step = (sizes[1] - sizes[0]) / (steps[1] - steps[0])
+    assert per_step < 1500, per_step
+
+
+def test_step_is_checked():
     _, d = seed_example()
     player = BackwardPlayer(d)
     player.step = 2
-    assert player._slider.value == 3 and player._play.value == 3
+    assert player.get_state("step") == {"step": 2}
     with pytest.raises(traitlets.TraitError, match="outside the recording"):
         player.step = len(player.frames)
     assert player.step == 2
@@ -191,20 +227,18 @@ def test_no_kernel_output_shows_the_final_graph_with_gradients():
         assert grad in static
 
 
-def test_saved_html_is_offline_and_holds_every_frame(tmp_path):
+def test_saved_html_is_offline_and_holds_every_step(tmp_path):
     _, d = seed_example()
     player = BackwardPlayer(d)
     path = player.save(tmp_path / "sweep.html")
     text = path.read_text(encoding="utf-8")
     assert "http" not in text
     assert "<script" in text and "src=" not in text
-    assert text.count('<template class="agnb-frame"') == len(player.frames)
-    for k in range(len(player.frames)):
-        assert inline_svg(player.frame_svg(k)) in text
-        assert f'data-step="{k}"' in text
+    assert player_script() in text  # the very module the widget runs
+    found = re.search(r'<script type="application/json" id="agnb-data">(.*?)</script>', text)
+    assert json.loads(found[1]) == player.data
+    assert len(player.data["steps"]) == len(player.frames)
     assert "20·1 + (-1)·10 = 10" in text
-    for control in ("agnb-play", "agnb-prev", "agnb-next", "agnb-slider", "agnb-speed"):
-        assert control in text
 
 
 def test_forward_frames_end_with_the_jvp(rng):
@@ -235,7 +269,9 @@ def test_forward_player_state_and_html(tmp_path):
     player.go(-1)
     assert player.highlighted_edges == ((3, 5, 0), (4, 5, 1))
     text = player.save(tmp_path / "forward.html").read_text(encoding="utf-8")
-    assert "http" not in text and text.count("agnb-frame\"") == len(player.frames)
+    assert "http" not in text and len(player.data["steps"]) == len(player.frames)
+    assert player.data["direction"] == "forward"
+    assert player.data["steps"][-1]["set"] == [player.recording.output, "dd = 10"]
     assert "dd = 10" in player.final_svg()
 
 

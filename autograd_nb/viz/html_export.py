@@ -1,20 +1,22 @@
-"""One self-contained HTML page that plays a recorded sweep offline.
+"""One self-contained HTML page that plays a recorded sweep offline; the static trace table.
 
-Every frame is inlined as a ``<template>`` holding its SVG, its equation and its details; a
-few lines of JavaScript swap them in (play/pause, step, slider, speed, arrow keys). Nothing is
-loaded from the network, and the page contains no ``http`` reference at all: SVG inlined in
-HTML needs no ``xmlns``, so it is dropped.
+The page holds the player module (``static/sweep_player.js``, the same one the live widget
+runs) and the sweep as JSON data (``sweep_data``): the graph once, then what each step
+changes, so its size grows with nodes + steps. Nothing is loaded from the network, and the
+page contains no ``http`` reference at all. ``trace_table`` and ``STYLE`` serve the static
+output shown where no JavaScript runs.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from pathlib import Path
 
 from .recording import Recording
+from .sweep_data import sweep_json
 
-__all__ = ["page", "trace_table", "inline_svg"]
+__all__ = ["page", "player_script", "trace_table", "inline_svg", "STYLE"]
 
 _XMLNS = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 _PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*")
@@ -40,61 +42,26 @@ STYLE = """
 .agnb-detail{font-size:12px;max-height:200px;overflow:auto;white-space:pre}
 """
 
-SCRIPT = """
-(function () {
-  var root = document.currentScript.parentNode;
-  var frames = root.querySelectorAll('template.agnb-frame');
-  var n = frames.length, i = 0, timer = null;
-  function q(s) { return root.querySelector(s); }
-  var stage = q('.agnb-stage'), eq = q('.agnb-equation'), note = q('.agnb-note');
-  var detail = q('.agnb-detail'), slider = q('.agnb-slider'), count = q('.agnb-count');
-  var play = q('.agnb-play'), speed = q('.agnb-speed'), trace = q('.agnb-trace');
-  var rows = root.querySelectorAll('tr[data-step]');
-  function part(t, s) { var e = t.content.querySelector(s); return e ? e.innerHTML : ''; }
-  function show(k) {
-    i = Math.max(0, Math.min(n - 1, k));
-    var t = frames[i];
-    stage.innerHTML = part(t, '.f-svg');
-    eq.innerHTML = part(t, '.f-equation');
-    note.innerHTML = part(t, '.f-note');
-    if (detail) { detail.innerHTML = part(t, '.f-detail'); }
-    slider.value = i;
-    count.textContent = 'step ' + (i + 1) + ' / ' + n;
-    for (var r = 0; r < rows.length; r++) {
-      var on = Number(rows[r].getAttribute('data-step')) === i;
-      rows[r].classList.toggle('agnb-current', on);
-      if (on) { trace.scrollTop = rows[r].offsetTop - trace.clientHeight / 2; }
-    }
-  }
-  function stop() { clearInterval(timer); timer = null; play.textContent = '\\u25B6 play'; }
-  function tick() { show(i + 1); if (i >= n - 1) { stop(); } }
-  function start() {
-    if (i >= n - 1) { show(0); }
-    timer = setInterval(tick, 1000 / Number(speed.value));
-    play.textContent = '\\u275A\\u275A pause';
-  }
-  play.onclick = function () { if (timer) { stop(); } else { start(); } };
-  q('.agnb-prev').onclick = function () { stop(); show(i - 1); };
-  q('.agnb-next').onclick = function () { stop(); show(i + 1); };
-  q('.agnb-first').onclick = function () { stop(); show(0); };
-  q('.agnb-last').onclick = function () { stop(); show(n - 1); };
-  slider.oninput = function () { stop(); show(Number(slider.value)); };
-  speed.onchange = function () { if (timer) { stop(); start(); } };
-  root.tabIndex = 0;
-  root.onkeydown = function (e) {
-    if (e.key === 'ArrowRight') { stop(); show(i + 1); }
-    else if (e.key === 'ArrowLeft') { stop(); show(i - 1); }
-    else if (e.key === ' ') { e.preventDefault(); play.onclick(); }
-  };
-  function fromHash() {  // page.html#step=8 opens (or jumps) at "step 8", counted from 1
-    var m = /step=([0-9]+)/.exec(window.location.hash);
-    if (m) { stop(); show(Number(m[1]) - 1); }
-  }
-  window.addEventListener('hashchange', fromHash);
-  show(0);
-  fromHash();
-})();
+PLAYER_JS = Path(__file__).with_name("static") / "sweep_player.js"
+
+# After the module's code, in the same <script type="module">: read the data, mount the
+# player, and let ``page.html#step=8`` open (or jump) at "step 8", counted from 1.
+BOOT = """
+const agnbRoot = document.getElementById("agnb-root");
+const agnbPlayer = mount(agnbRoot, JSON.parse(document.getElementById("agnb-data").textContent));
+function agnbFromHash() {
+  const m = /step=([0-9]+)/.exec(window.location.hash);
+  if (m) agnbPlayer.go(Number(m[1]) - 1);
+}
+window.addEventListener("hashchange", agnbFromHash);
+agnbFromHash();
+agnbRoot.firstElementChild.focus({ preventScroll: true });
 """
+
+
+def player_script() -> str:
+    """The front-end player module (``static/sweep_player.js``), shared with the widget."""
+    return PLAYER_JS.read_text(encoding="utf-8")
 
 
 def inline_svg(svg: str) -> str:
@@ -132,43 +99,16 @@ def _steps(n: int) -> str:
     return f"{n} step" if n == 1 else f"{n} steps"
 
 
-def page(recording: Recording, svgs: Sequence[str], title: str) -> str:
-    """The whole HTML document: controls, stage, equation, trace table and every frame."""
-    if len(svgs) != len(recording.frames):
-        raise ValueError(f"page: {len(svgs)} pictures for {len(recording.frames)} frames")
-    n = len(recording.frames)
-    templates = []
-    for frame, svg in zip(recording.frames, svgs):
-        templates.append(
-            f'<template class="agnb-frame" data-step="{frame.index}">'
-            f'<div class="f-svg">{inline_svg(svg)}</div>'
-            f'<div class="f-equation">{html.escape(frame.equation)}</div>'
-            f'<div class="f-note">{html.escape(frame.note)}</div>'
-            f'<div class="f-detail">{html.escape(frame.detail)}</div></template>'
-        )
-    speeds = "".join(
-        f'<option value="{v}"{" selected" if v == 1 else ""}>{v}×</option>'
-        for v in (0.25, 0.5, 1, 2, 4)
-    )
-    body = (
-        f'<div class="agnb-player"><h3>{html.escape(title)}</h3>'
-        '<div class="agnb-controls">'
-        '<button class="agnb-play">\u25b6 play</button>'
-        '<button class="agnb-first" title="first step">\u25c0\u25c0</button>'
-        '<button class="agnb-prev" title="step back">\u25c0</button>'
-        '<button class="agnb-next" title="step forward">\u25b6</button>'
-        '<button class="agnb-last" title="last step">\u25b6\u25b6</button>'
-        f'<input class="agnb-slider" type="range" min="0" max="{max(n - 1, 0)}" value="0">'
-        f'<span class="agnb-count">step 1 / {n}</span>'
-        f'<label>speed <select class="agnb-speed">{speeds}</select> steps/s</label></div>'
-        '<div class="agnb-main"><div class="agnb-stage"></div><div class="agnb-side">'
-        '<div class="agnb-equation"></div><div class="agnb-note"></div>'
-        f'<div class="agnb-trace">{trace_table(recording)}</div>'
-        '<details open><summary>values</summary><pre class="agnb-detail"></pre></details>'
-        f'</div></div>{"".join(templates)}<script>{SCRIPT}</script></div>'
-    )
+def page(data: dict) -> str:
+    """The whole HTML document: the player module and the sweep's data (``sweep_data``),
+    inline; it draws the graph once and plays every step in the page, offline."""
+    title = html.escape(data["title"])
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
-        f"<body>{body}</body></html>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>body{{margin:12px}}</style></head><body>"
+        '<div id="agnb-root"></div>'
+        f'<script type="application/json" id="agnb-data">{sweep_json(data)}</script>'
+        f'<script type="module">{player_script()}{BOOT}</script>'
+        "</body></html>\n"
     )

@@ -1,41 +1,42 @@
 """Players that animate the chain rule: ``BackwardPlayer`` (reverse) and ``ForwardPlayer``.
 
-Both are ipywidgets over a ``Recording`` (frames of the engine's own sweep, see
-``recording.py``): play/pause, step back and forward, a slider over the steps and a speed; the
-graph drawn by ``svg.render`` with the current node and edges highlighted; beside it the
-equation of the step, the trace table with the current row marked and the full values.
+Both are widgets over a ``Recording`` (frames of the engine's own sweep, see
+``recording.py``). The picture is drawn and played in the browser by one front-end module,
+``static/sweep_player.js``: the graph is sent once as data (``sweep_data.py``) and each step
+changes only what it changes, so playing needs no kernel round trip and a graph of a thousand
+nodes plays as smoothly as the seed's. The widget is an ``anywidget.AnyWidget`` (an
+``ipywidgets.DOMWidget`` that runs one ES module in JupyterLab, Notebook 7, VS Code and Colab);
+``save("x.html")`` writes a page that runs the same module on the same data, offline.
+
 The state that matters (``step``, ``highlighted_nodes``, ``highlighted_edges``, ``equation``)
-lives in traitlets, so it can be checked without a browser. Where no kernel runs, the output
-still shows the final graph with every gradient and the trace; ``save("x.html")`` writes a page
-that plays offline.
+lives in traitlets, so it can be checked without a browser; ``step`` is synced both ways (the
+page tells the kernel where playing stopped). Where no JavaScript runs, the output still shows
+the final graph with every gradient and the whole trace.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import ipywidgets as widgets
+import anywidget
 import traitlets
 
-from .html_export import STYLE, page, trace_table
+from .html_export import STYLE, page, player_script, trace_table
 from .layout import Layout
 from .recording import Frame, Recording, number, record_backward, record_forward_mode
-from .svg import CHAR_WIDTH, PAD, layout_for, render
+from .svg import render
+from .sweep_data import fit, graph_layout, reverse_note, sweep_data
 
 __all__ = ["BackwardPlayer", "ForwardPlayer", "SweepPlayer"]
 
-TABLE_WINDOW = 5  # rows of the trace shown before and after the current one
 
-# Play's interval (ms between steps) for each speed the dropdown offers.
-SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200), ("8×", 100))
+class SweepPlayer(anywidget.AnyWidget):
+    """A widget that plays the frames of ``recording`` (use the two players below)."""
 
-
-class SweepPlayer(widgets.VBox):
-    """An ipywidget that plays the frames of ``recording`` (use the two players below)."""
-
-    step = traitlets.Int(0, help="index of the frame shown")
+    _esm = player_script()
+    data = traitlets.Dict(help="the graph and every step, as sweep_data writes them").tag(sync=True)
+    step = traitlets.Int(0, help="index of the frame shown").tag(sync=True)
     highlighted_nodes = traitlets.Tuple(help="graph node ids highlighted in this frame")
     highlighted_edges = traitlets.Tuple(help="(src, dst, position) of the highlighted edges")
     equation = traitlets.Unicode(help="the current step as one line with its numbers")
@@ -46,47 +47,8 @@ class SweepPlayer(widgets.VBox):
             raise ValueError(f"{type(self).__name__}: the sweep has no steps to show")
         self.recording = recording
         self.title = title
-        forward = recording.direction == "forward"
-        self._graph_layout = layout_for(recording.graph, show_grads=not forward,
-                                  grad_lines=not forward, note_lines=1)
-        self._svgs: list[str | None] = [None] * len(recording.frames)
-        n = len(recording.frames)
-        # Play and slider count steps from 1, as the picture's title and the table do;
-        # ``step`` indexes ``frames`` from 0.
-        self._play = widgets.Play(value=1, min=1, max=n, step=1, interval=800,
-                                  show_repeat=False, description="play",
-                                  layout=widgets.Layout(width="auto"))
-        self._slider = widgets.IntSlider(value=1, min=1, max=n, description="step",
-                                         continuous_update=True,
-                                         layout=widgets.Layout(width="320px"))
-        self._count = widgets.Label(f"of {n}")
-        self._speed = widgets.Dropdown(options=SPEEDS, value=800, description="speed",
-                                       layout=widgets.Layout(width="150px"))
-        self._back = widgets.Button(description="◀", tooltip="step back",
-                                    layout=widgets.Layout(width="40px"))
-        self._forward = widgets.Button(description="▶", tooltip="step forward",
-                                       layout=widgets.Layout(width="40px"))
-        self._graph = widgets.HTML(layout=widgets.Layout(flex="1 1 480px", max_width="900px"))
-        self._equation = widgets.HTML()
-        # a wide trace scrolls sideways inside its panel instead of being cut off at the edge
-        self._table = widgets.HTML(layout=widgets.Layout(overflow="auto hidden", max_width="100%"))
-        self._detail = widgets.HTML()
-        widgets.link((self._play, "value"), (self._slider, "value"))
-        widgets.link((self._speed, "value"), (self._play, "interval"))
-        self._slider.observe(self._slider_moved, names="value")
-        self._back.on_click(lambda _: self.step_back())
-        self._forward.on_click(lambda _: self.step_forward())
-        controls = widgets.HBox([self._play, self._back, self._forward, self._slider,
-                                 self._count, self._speed])
-        # An Accordion keeps its open/closed state while the values inside change each step.
-        values = widgets.Accordion(children=[self._detail], titles=("values",),
-                                   selected_index=None)
-        side = widgets.VBox([self._equation, self._table, values],
-                            layout=widgets.Layout(min_width="340px", flex="1 1 340px",
-                                                  overflow="auto hidden"))
-        body = widgets.HBox([self._graph, side], layout=widgets.Layout(flex_flow="row wrap"))
-        style = widgets.HTML(f"<style>{STYLE}</style>")
-        super().__init__([style, controls, body])
+        self._graph_layout: Layout = graph_layout(recording)
+        super().__init__(data=sweep_data(recording, title, self._graph_layout))
         self.observe(self._show, names="step")
         self._show()
 
@@ -98,9 +60,6 @@ class SweepPlayer(widgets.VBox):
             raise traitlets.TraitError(
                 f"step {step} is outside the recording: 0 to {len(self.recording.frames) - 1}")
         return step
-
-    def _slider_moved(self, change) -> None:
-        self.step = change["new"] - 1
 
     def step_forward(self) -> None:
         """Show the next frame (stays on the last)."""
@@ -125,11 +84,9 @@ class SweepPlayer(widgets.VBox):
 
     # ------------------------------------------------------------------ pictures
     def frame_svg(self, step: int) -> str:
-        """SVG text of frame ``step`` (cached: frames never change)."""
-        svg = self._svgs[step]
-        if svg is None:
-            svg = self._svgs[step] = self._render(self.recording.frames[step])
-        return svg
+        """A still picture of frame ``step`` as SVG text (for documents; the player draws its
+        frames in the browser)."""
+        return self._render(self.recording.frames[step])
 
     def _render(self, frame: Frame) -> str:
         n = len(self.recording.frames)
@@ -156,25 +113,12 @@ class SweepPlayer(widgets.VBox):
                       layout=self._graph_layout, title=f"{self.title} — result")
 
     def _show(self, change=None) -> None:
+        """Mirror the frame at ``step`` into the state traitlets (the page draws it)."""
         frame = self.frame
         self.highlighted_nodes = frame.nodes
         self.highlighted_edges = frame.edges
         self.equation = frame.equation
         self.note = frame.note
-        self._slider.value = frame.index + 1
-        self._graph.value = f'<div class="agnb-stage">{self.frame_svg(frame.index)}</div>'
-        self._equation.value = (
-            f'<div class="agnb-player"><div class="agnb-equation">{html.escape(frame.equation)}'
-            f'</div><div class="agnb-note">{html.escape(frame.note)}</div></div>'
-        )
-        self._table.value = (
-            f'<div class="agnb-player"><div class="agnb-trace">'
-            f"{trace_table(self.recording, frame.index, window=TABLE_WINDOW)}</div></div>"
-        )
-        self._detail.value = (
-            f'<div class="agnb-player"><pre class="agnb-detail">{html.escape(frame.detail)}'
-            f"</pre></div>"
-        )
 
     # ------------------------------------------------------------------ outputs
     def static_html(self) -> str:
@@ -187,8 +131,7 @@ class SweepPlayer(widgets.VBox):
 
     def to_html(self) -> str:
         """One self-contained HTML page that plays every frame offline."""
-        svgs = [self.frame_svg(i) for i in range(len(self.recording.frames))]
-        return page(self.recording, svgs, self.title)
+        return page(self.data)
 
     def save(self, path: str | Path) -> Path:
         """Write ``to_html()`` to ``path`` (e.g. ``"sweep.html"``); returns the path."""
@@ -197,7 +140,9 @@ class SweepPlayer(widgets.VBox):
         return path
 
     def _repr_mimebundle_(self, **kwargs) -> dict:
-        data = super()._repr_mimebundle_(**kwargs) or {}
+        """The widget view, plus the final graph and trace for outputs read without a kernel."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = dict(bundle[0] if isinstance(bundle, tuple) else bundle or {})
         data["text/plain"] = repr(self)
         data["text/html"] = self.static_html()
         return data
@@ -207,36 +152,17 @@ class SweepPlayer(widgets.VBox):
         return f"{type(self).__name__}({self.title}: {n} step{'' if n == 1 else 's'})"
 
 
-def _fit(options: Sequence[str], width: float) -> str:
-    """The longest of ``options`` (longest first) that fits a box ``width`` pixels wide, so a
-    note never widens its box past the layout (boxes would overlap their edges' labels)."""
-    room = int((width - 2 * PAD) / CHAR_WIDTH)
-    for text in options:
-        if len(text) <= room:
-            return text
-    return options[-1][: max(room - 1, 1)] + "…"
-
-
 def _reverse_notes(frame: Frame, layout: Layout) -> dict[int, str]:
-    """One short line in the box the step writes to."""
-    if frame.kind == "edge":
-        target = frame.nodes[1]
-        term = number(frame.term.value)
-        options = (f"+= {term} (term {len(frame.terms)})", f"+= {term}", "+= term")
-    elif frame.kind == "visit":
-        target = frame.node
-        options = ("complete: pass it on", "complete", "done")
-    else:
-        target = frame.node
-        options = ("final: to .grad", "final")
-    return {target: _fit(options, layout.sizes[target][0])}
+    """One short line in the box the step writes to (the same line the page shows)."""
+    target = frame.nodes[1] if frame.kind == "edge" else frame.node
+    return {target: fit(reverse_note(frame), layout.sizes[target][0])}
 
 
 def _forward_notes(recording: Recording, frame: Frame, layout: Layout) -> dict[int, str]:
     """Each reached node's tangent, ``dv = …``, as a line in its box."""
     labels = recording.graph.nodes
     return {
-        i: _fit((f"d{labels[i].label} = {number(v)}", f"d{labels[i].label} ="),
+        i: fit((f"d{labels[i].label} = {number(v)}", f"d{labels[i].label} ="),
                 layout.sizes[i][0])
         for i, v in frame.values.items()
     }

@@ -1,7 +1,7 @@
 """What a played sweep must show, worked out in this process, and a sampler for the page.
 
-The graph is the seed's two-chain example ``d = (a + b)·(a·c)``, with values that make every
-gradient a different number. ``expected_sweep()`` builds it here and returns the player's
+The graph is the seed's two-chain example ``d = (a + b)·(a·c)`` with the course's names and
+values (h = a + b, i = a·c; a = 2, b = -3, c = 10), which make every gradient a different number. ``expected_sweep()`` builds it here and returns the player's
 frames, the gradients ``backward()`` gives and the graph's node ids; the browser tests then
 check the page against them.
 """
@@ -11,21 +11,26 @@ from __future__ import annotations
 GRAPH = """\
 import autograd_nb as ag
 from autograd_nb import viz
-a = ag.tensor(1.5, requires_grad=True, name="a")
-b = ag.tensor(-0.5, requires_grad=True, name="b")
-c = ag.tensor(3.0, requires_grad=True, name="c")
-d = (a + b) * (a * c)
+a = ag.tensor(2.0, requires_grad=True, name="a")
+b = ag.tensor(-3.0, requires_grad=True, name="b")
+c = ag.tensor(10.0, requires_grad=True, name="c")
+h = a + b
+h.name = "h"
+i = a * c
+i.name = "i"
+d = h * i
 d.name = "d"
 """
 
 # Installed on a root element, it records each distinct state of the player's parts: the
-# picture's step (from its heading), the highlighted nodes, the equation and the table row.
+# step the heading above the graph names, the highlighted nodes, the equation and the table row.
 SAMPLER = """(root) => {
   window.agnbSamples = [];
   let last = '';
   const read = () => {
     const svg = root.querySelector('svg.ag-graph');
-    const heading = svg && svg.textContent.match(/step (\\d+) of (\\d+)/);
+    const title = root.querySelector('.agnb-heading');
+    const heading = title && title.textContent.match(/step (\\d+) of (\\d+)/);
     const lit = svg ? [...svg.querySelectorAll('g.ag-node.ag-highlight')].map(g => g.id) : [];
     const eq = root.querySelector('.agnb-equation');
     const row = root.querySelector('tr.agnb-current');

@@ -9,6 +9,7 @@ the page shows. Each output that carries a widget view must show as a live widge
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import NOTEBOOKS
 
@@ -54,10 +55,14 @@ def test_tutorial_runs_in_jupyterlab(lab, name):
         if not expected:
             continue
         outputs = lab.cell_outputs(i)
-        shown = outputs.filter(has=page.locator(".jupyter-widgets")).count()
-        assert shown == len(expected), (
-            f"{name}, code cell {i}: {len(expected)} widget(s) sent by the kernel, "
-            f"{shown} drawn in the page")
+        # ipywidgets' own views carry .jupyter-widgets; the players (anywidget) draw .agnb-player
+        drawn = outputs.filter(has=page.locator(".jupyter-widgets, .agnb-player"))
+        try:  # a widget whose front end is an ES module (the players) draws a moment later
+            expect(drawn).to_have_count(len(expected), timeout=15_000)
+        except AssertionError:
+            raise AssertionError(
+                f"{name}, code cell {i}: {len(expected)} widget(s) sent by the kernel, "
+                f"{drawn.count()} drawn in the page") from None
         fallbacks = [_text(out["data"].get("text/plain", "")) for out in expected]
         texts = outputs.all_inner_texts()
         for fallback in filter(None, fallbacks):

@@ -2,7 +2,7 @@
 
 No JupyterLab here: the player is built in this process and saved; chromium opens the file
 in a context that is offline, with every network request aborted (and counted: there must be
-none). Play must walk through the frames to the end with the table row and equation following,
+none). The page runs the same front-end module as the widget (``static/sweep_player.js``). Play must walk through the frames to the end with the table row and equation following,
 step back must work, and the console must stay free of errors.
 """
 
@@ -22,12 +22,13 @@ pytestmark = pytest.mark.browser
 def _check_frame(page, frame, n: int) -> None:
     k = frame.index
     expect(page.locator(".agnb-count")).to_have_text(f"step {k + 1} / {n}")
-    expect(page.locator(".agnb-stage svg.ag-graph")).to_contain_text(f"step {k + 1} of {n}")
+    expect(page.locator(".agnb-heading")).to_contain_text(f"step {k + 1} of {n}")
     ids = page.locator(".agnb-stage g.ag-node.ag-highlight").evaluate_all(
         "gs => gs.map(g => g.id)")
     assert " ".join(sorted(ids)) == lit(frame)
     expect(page.locator(".agnb-equation")).to_have_text(frame.equation)
     expect(page.locator("tr.agnb-current")).to_have_attribute("data-step", str(k))
+    expect(page.locator("tr.agnb-current td").nth(2)).to_have_text(frame.row[2])
 
 
 def test_saved_sweep_plays_offline(offline_page, tmp_path):
@@ -54,6 +55,10 @@ def test_saved_sweep_plays_offline(offline_page, tmp_path):
 
     page.locator(".agnb-prev").click()
     _check_frame(page, frames[-2], n)
+    # stepping back takes the last step's note out of its box: one note, in the step's box
+    notes = page.locator(".agnb-stage .agnb-mark").evaluate_all(
+        "ts => ts.filter(t => t.textContent).map(t => t.closest('g.ag-node').id)")
+    assert notes == [f"node-{frames[-2].nodes[-1]}"], notes
     page.locator(".agnb-first").click()
     _check_frame(page, frames[0], n)
 

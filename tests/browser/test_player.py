@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def _check_frame(player, frame, n: int) -> None:
     """The graph, the highlighted nodes, the equation line and the table row show ``frame``."""
     k = frame.index
-    expect(player.locator("svg.ag-graph")).to_contain_text(f"step {k + 1} of {n}")
+    expect(player.locator(".agnb-heading")).to_contain_text(f"step {k + 1} of {n}")
     highlighted = player.locator("svg.ag-graph g.ag-node.ag-highlight")
     expect(highlighted).to_have_count(len(frame.nodes))
     ids = highlighted.evaluate_all("gs => gs.map(g => g.id)")
@@ -38,15 +38,15 @@ def test_backward_player_plays_follows_and_steps_back(lab):
     lab.open(lab.write_notebook("player.ipynb", GRAPH, "player = viz.BackwardPlayer(d)\nplayer"))
     lab.run_all()
     assert not lab.errors()
-    player = lab.cell_outputs(1).filter(has=lab.page.locator(".widget-play")).first
+    player = lab.cell_outputs(1).filter(has=lab.page.locator(".agnb-player")).first
     expect(player).to_be_visible()
     _check_frame(player, frames[0], n)
     lab.screenshot("player-first-step", player)
 
-    player.locator(".widget-dropdown select").select_option(label="4×")
+    player.locator(".agnb-speed").select_option("4")
     player.evaluate(SAMPLER)
-    player.locator(".widget-play button").first.click()  # ▶ play
-    expect(player.locator("svg.ag-graph")).to_contain_text(f"step {n} of {n}", timeout=30_000)
+    player.locator(".agnb-play").click()  # ▶ play: in the page, no kernel round trip per step
+    expect(player.locator(".agnb-heading")).to_contain_text(f"step {n} of {n}", timeout=30_000)
     _check_frame(player, frames[-1], n)
     check_played(lab.page.evaluate(SAMPLES), frames)
 
@@ -67,3 +67,15 @@ def test_backward_player_plays_follows_and_steps_back(lab):
     player.locator("button[title='step forward']").click()
     _check_frame(player, frames[-2], n)
     lab.screenshot("player-step-back", player)
+
+
+def test_the_kernel_moves_the_player(lab):
+    """``player.go(k)`` in a later cell moves the drawn player: the step is synced state."""
+    reference, _, _ = expected_sweep()
+    frames, n = reference.frames, len(reference.frames)
+    lab.open(lab.write_notebook("player_go.ipynb", GRAPH,
+                                "player = viz.BackwardPlayer(d)\nplayer", "player.go(4)"))
+    lab.run_all()
+    assert not lab.errors()
+    player = lab.cell_outputs(1).filter(has=lab.page.locator(".agnb-player")).first
+    _check_frame(player, frames[4], n)
