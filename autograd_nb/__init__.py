@@ -8,7 +8,7 @@ sweep.
 from __future__ import annotations
 
 from . import methods as _methods  # noqa: F401  (Tensor's operators and methods, from the registry)
-from .backward import SweepStep
+from .backward import SweepStep, record_sweep
 from .check_rule import check_rule
 from .errors import (
     AutogradError,
@@ -19,7 +19,7 @@ from .errors import (
     ReleasedGraphError,
     ShapeError,
 )
-from .forward import jvp
+from .forward import jvp, record_forward
 from .functions import PUBLIC as _PUBLIC
 from .functions import concatenate, stack
 from .grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -36,7 +36,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "zeros_like", "ones_like",
-    "Tape", "Record", "SweepStep",
+    "Tape", "Record", "SweepStep", "record_sweep", "record_forward",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
     "grad", "value_and_grad", "jacobian", "hessian", "jvp", "vjp", "gradcheck", "check_rule",
     "AutogradError", "ShapeError", "MissingRuleError", "ReleasedGraphError", "InplaceError",

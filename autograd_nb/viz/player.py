@@ -82,6 +82,19 @@ class SweepPlayer(anywidget.AnyWidget):
         """The frame shown now."""
         return self.recording.frames[self.step]
 
+    def node_id(self, label: str) -> int:
+        """The id of the box labelled ``label`` (as ``frame.nodes`` names boxes)."""
+        for node in self.recording.graph.nodes:
+            if node.label == label:
+                return node.id
+        labels = ", ".join(n.label for n in self.recording.graph.nodes)
+        raise KeyError(f"no box labelled {label!r} in this player's graph; the labels are {labels}")
+
+    def final_value(self, label: str):
+        """The gradient (reverse sweep) or tangent (forward pass) the last frame shows at the
+        box labelled ``label``."""
+        return self.recording.final_values[self.node_id(label)]
+
     # ------------------------------------------------------------------ pictures
     def frame_svg(self, step: int) -> str:
         """A still picture of frame ``step`` as SVG text (for documents; the player draws its
