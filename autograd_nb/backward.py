@@ -181,8 +181,12 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
                 c = rule(g, ans, *args)
             else:
                 c = rule(g, ans, *args, saved=saved)
-            if c.shape != args[i].shape:
-                c = unbroadcast(c, args[i].shape)
+            try:
+                fits = c.shape == args[i].shape
+            except AttributeError:  # the rule returned None, a tuple, a plain number
+                fits = False
+            if not fits:
+                c = _to_input_shape(prim, i, c, args[i])
             if anomaly:
                 _check_finite_backward(prim, i, c)
             if parent.prim is None:
@@ -217,6 +221,27 @@ def _sweep(root, seed, retain_graph, create_graph, accumulate, sources, observer
             if not node.inspected:  # a Tape's nodes can be swept again, for its tables
                 node.released = True
     return found
+
+
+def _to_input_shape(prim, i: int, c, x):
+    """A rule's result summed back to its input's shape (broadcasting undone), or an error
+    naming the primitive, the input and both shapes: never a gradient of another shape."""
+    if isinstance(c, np.generic):
+        c = np.asarray(c)
+    if not isinstance(c, (np.ndarray, Tensor)):
+        raise TypeError(
+            f"the VJP rule of '{prim.name}' for its input {i} returned {type(c).__name__}, not "
+            f"an array; it must return g · ∂ans/∂input as an array of the input's shape "
+            f"{x.shape} (or of the broadcast shape)"
+        )
+    fitted = unbroadcast(c, x.shape) if c.ndim >= x.ndim else c
+    if fitted.shape != x.shape:
+        raise ShapeError(
+            f"the VJP rule of '{prim.name}' for its input {i} returned shape {c.shape}, but "
+            f"that input has shape {x.shape}; the rule must return g · ∂ans/∂input in the "
+            f"input's shape (or the broadcast shape, which the sweep sums back)"
+        )
+    return fitted
 
 
 def _tape_order(node: Node) -> int:

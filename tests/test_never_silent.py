@@ -166,3 +166,21 @@ def test_gradcheck_perturbs_inputs_of_any_memory_layout():
     assert ag.gradcheck(lambda t: t * t, transposed)
     with pytest.raises(ag.GradcheckError):
         ag.gradcheck(lambda t: t * t.detach(), transposed)
+
+
+@pytest.mark.parametrize(("rule", "error", "message"), [
+    (lambda g, ans, x: (g * x).sum(), ag.ShapeError, r"returned shape \(\), but that input has shape \(3,\)"),
+    (lambda g, ans, x: g[:2], ag.ShapeError, r"returned shape \(2,\)"),
+    (lambda g, ans, x: None, TypeError, "returned NoneType"),
+    (lambda g, ans, x: (g, g), TypeError, "returned tuple"),
+])
+def test_a_rule_of_the_wrong_shape_is_an_error_not_a_gradient(rule, error, message):
+    @ag.primitive(name="square_with_a_bad_rule", elementwise=True)
+    def square_with_a_bad_rule(x):
+        return x * x
+
+    ag.defvjp(square_with_a_bad_rule, rule)
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(error, match=message) as info:
+        square_with_a_bad_rule(x).sum().backward()
+    assert "square_with_a_bad_rule" in str(info.value) and x.grad is None
