@@ -29,6 +29,7 @@ from autograd_nb.viz.descent import (  # noqa: E402
     descent_widget,
     quadratic_bowl,
     rosenbrock,
+    run_optimizer,
 )
 from autograd_nb.viz.loss_plot import render_png  # noqa: E402
 
@@ -269,3 +270,67 @@ def test_notebook_uses_public_names_only():
     private = [word for word in code.replace("(", " ").replace(")", " ").split()
                if "._" in word and not word.startswith("#")]
     assert not private, private
+
+
+# ---------------------------------------------------------------- paths, by hand and by widget
+def test_descent_paths_match_running_the_optimizers_by_hand():
+    lr = {"sgd": 1e-3, "momentum": 1e-3, "adam": 0.05}
+    result = descent(rosenbrock, (-1.5, 2.0), steps=40, lr=lr, resolution=30)
+    hand = {
+        "sgd": _by_hand(rosenbrock, (-1.5, 2.0), lambda p: optim.SGD(p, lr=1e-3), 40),
+        "momentum": _by_hand(rosenbrock, (-1.5, 2.0),
+                             lambda p: optim.SGD(p, lr=1e-3, momentum=0.9), 40),
+        "adam": _by_hand(rosenbrock, (-1.5, 2.0), lambda p: optim.Adam(p, lr=0.05), 40),
+    }
+    for name, path in hand.items():
+        np.testing.assert_allclose(result.paths[name], path, rtol=1e-12)
+        assert result.paths[name].shape == (41, 2)
+        values = [rosenbrock(point) for point in path]
+        np.testing.assert_allclose(result.values[name], values, rtol=1e-12)
+    assert result.values["momentum"][-1] < result.values["momentum"][0]
+    assert "sgd" in repr(result)
+    import matplotlib.pyplot as plt
+
+    plt.close(result.fig)
+
+
+def test_descent_stops_a_diverging_path_and_takes_custom_optimizers():
+    custom = {"sgd": "sgd", "slow": lambda p: optim.SGD(p, lr=0.01)}
+    result = descent(quadratic_bowl, (-2.5, 1.5), custom, steps=80, lr=0.25, resolution=20)
+    assert len(result.paths["sgd"]) < 81  # lr 0.25 > 2/10: y grows ×1.5 each step
+    assert np.all(np.isfinite(result.paths["sgd"]))
+    assert len(result.paths["slow"]) == 81
+    assert result.values["slow"][-1] < result.values["slow"][0]
+    import matplotlib.pyplot as plt
+
+    plt.close(result.fig)
+
+
+def test_descent_on_a_user_function_that_is_not_elementwise():
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+
+    def f(p):
+        return p @ ag.tensor(A) @ p / 2
+
+    result = descent(f, (2.0, 2.0), ["sgd"], steps=30, lr=0.1, resolution=12)
+    assert np.linalg.norm(result.paths["sgd"][-1]) < 0.05
+    import matplotlib.pyplot as plt
+
+    plt.close(result.fig)
+
+
+def test_run_optimizer_values_are_f_along_the_path():
+    path, values = run_optimizer(quadratic_bowl, (1.0, 1.0), lambda p: optim.SGD(p, lr=0.1), 5)
+    assert path.shape == (6, 2) and values.shape == (6,)
+    np.testing.assert_allclose(values, [quadratic_bowl(p) for p in path])
+
+
+def test_descent_widget_reruns_when_the_learning_rate_moves():
+    explorer = descent_widget(quadratic_bowl, (-2.5, 1.5), ["sgd"], steps=20, lr=0.01,
+                              resolution=15)
+    before = explorer.result.paths["sgd"][-1].copy()
+    explorer.lr = 0.1
+    after = explorer.result.paths["sgd"][-1]
+    assert np.linalg.norm(after) < np.linalg.norm(before)
+    assert bytes(explorer.image.value).startswith(b"\x89PNG\r\n\x1a\n")
+    assert "image/png" in explorer._repr_mimebundle_()
