@@ -18,9 +18,10 @@ import numpy as np
 
 from .grad_mode import no_grad
 from .node import Node
+from .scopes import Scope, scopes_of
 from .tensor import Tensor
 
-__all__ = ["GraphNode", "GraphEdge", "Graph", "describe", "local_derivative"]
+__all__ = ["GraphNode", "GraphEdge", "GraphGroup", "Graph", "describe", "local_derivative"]
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,26 @@ class GraphEdge:
 
 
 @dataclass(frozen=True)
+class GraphGroup:
+    """The boxes one call of an ``nn.Module`` made: its operations, its own parameters and the
+    constants only they use. ``label`` is the module's path (``layers.0``) or class name,
+    ``kind`` its class; ``parent`` is the group of the calling module; ``nodes`` holds every
+    node id inside, those of nested groups too."""
+
+    id: int
+    label: str
+    kind: str
+    parent: int | None
+    nodes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Graph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[GraphEdge, ...]
     outputs: tuple[int, ...]
     keys: dict = field(default_factory=dict, repr=False)  # engine node index -> node id
+    groups: tuple[GraphGroup, ...] = ()
 
     def node_for_key(self, key: int) -> GraphNode:
         return self.nodes[self.keys[key]]
@@ -209,4 +225,89 @@ def describe(*tensors: Tensor, names: Mapping | None = None) -> Graph:
             local = local_derivative(node, position) if node.parents[position] is not None else None
             edges.append(GraphEdge(src, my_id, position, local))
     outputs = tuple(keys[k] for k in sorted(output_keys))
-    return Graph(tuple(nodes), tuple(edges), outputs, keys)
+    groups = _module_groups(order, keys, nodes, edges)
+    return Graph(tuple(nodes), tuple(edges), outputs, keys, groups)
+
+
+def _module_groups(order: list[Node], keys: dict[int, int], nodes: list[GraphNode],
+                   edges: list[GraphEdge]) -> tuple[GraphGroup, ...]:
+    """Group the nodes by the module calls that made them (see ``scopes.py``).
+
+    A node recorded during a call belongs to its innermost call; a parameter to the call of
+    the module that holds it (when that module was called once); an unnamed constant that is
+    one number to the innermost call that all its users share (data given to a module, and
+    named constants, stay outside). Calls of fewer than two nodes, and calls that hold exactly
+    what the call around them holds (``MLP`` → ``Sequential``), make no group of their own.
+    """
+    scopes = sorted({s for node in order for s in scopes_of(node)}, key=lambda s: (s.start, -s.end))
+    if not scopes:
+        return ()
+    parent: dict[Scope, Scope | None] = {}
+    inner: dict[int, Scope] = {}  # node id -> innermost call
+    stack: list[Scope] = []
+    upcoming = iter(scopes)
+    following = next(upcoming, None)
+    for node in order:  # tape order: calls open and close around the nodes they made
+        while following is not None and following.start < node.index:
+            while stack and stack[-1].end < following.start:
+                stack.pop()
+            parent[following] = stack[-1] if stack else None
+            stack.append(following)
+            following = next(upcoming, None)
+        while stack and stack[-1].end < node.index:
+            stack.pop()
+        if stack:
+            inner[keys[node.index]] = stack[-1]
+    calls_of: dict[int, list[Scope]] = {}  # id of a module -> its calls in this graph
+    for scope in scopes:
+        calls_of.setdefault(id(scope.module), []).append(scope)
+    for scope in scopes:
+        module = scope.module
+        if len(calls_of[id(module)]) != 1:
+            continue  # a module called twice shares its parameters between the calls
+        for p in module.own_parameters():
+            if p._node is not None and p._node.index in keys:
+                inner.setdefault(keys[p._node.index], scope)
+
+    def chain(scope: Scope | None) -> list[Scope]:
+        out = []
+        while scope is not None:
+            out.append(scope)
+            scope = parent[scope]
+        return out
+
+    users: dict[int, list[int]] = {}
+    for e in edges:
+        users.setdefault(e.src, []).append(e.dst)
+    for node in nodes:  # a number written in a module's code goes where all its users are
+        if (node.kind != "const" or node.name or node.id not in users
+                or np.size(node.value) != 1):
+            continue
+        shared = None
+        for user in users[node.id]:
+            path = chain(inner.get(user))
+            shared = path if shared is None else [s for s in shared if s in path]
+        if shared:
+            inner[node.id] = shared[0]
+
+    members: dict[Scope, list[int]] = {s: [] for s in scopes}
+    for node_id, scope in inner.items():
+        for s in chain(scope):
+            members[s].append(node_id)
+    kept = [s for s in scopes if len(members[s]) >= 2 and not (
+        parent[s] is not None and len(members[s]) == len(members[parent[s]]))]
+    names: dict[str, int] = {}
+    for s in kept:
+        names[s.name] = names.get(s.name, 0) + 1
+    seen: dict[str, int] = {}
+    group_id: dict[Scope, int] = {}
+    groups = []
+    for s in kept:
+        label = s.name
+        if names[s.name] > 1:
+            seen[s.name] = seen.get(s.name, 0) + 1
+            label = f"{s.name} (call {seen[s.name]})"
+        up = next((group_id[p] for p in chain(parent[s]) if p in group_id), None)
+        group_id[s] = len(groups)
+        groups.append(GraphGroup(len(groups), label, s.kind, up, tuple(sorted(members[s]))))
+    return tuple(groups)

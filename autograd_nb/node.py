@@ -98,11 +98,13 @@ class Node:
     epoch    the in-place epoch when it was recorded
     grad     its gradient, kept after a sweep when ``inspected`` (a Tape, ``retain_grad()``)
     tangents forward mode: {trace: tangent tensor} for each active ``jvp`` that perturbs it
+    scopes   set only on a module's output: the calls of ``nn.Module``s that made it
+             (``scopes.py``; pictures group their boxes by them)
     """
 
     __slots__ = (
         "prim", "parents", "args", "saved", "value", "inputs", "index", "epoch",
-        "name", "grad", "inspected", "tensor_ref", "tangents", "released",
+        "name", "grad", "inspected", "tensor_ref", "tangents", "released", "scopes",
     )
 
     def __init__(self, prim, parents, args, value, inputs, epoch, saved=None):

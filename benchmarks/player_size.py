@@ -5,7 +5,8 @@ its size should grow with nodes + steps. Two graphs written with scalars, microg
 
 - ``layer_of_neurons()``: one layer of eight tanh neurons on two inputs, summed (about 80
   nodes); target: page ≤ 300 KB;
-- ``scalar_network()``: a 4-16-16-1 tanh network and a squared error (about 1,000 nodes);
+- ``scalar_network()``: a 4-16-16-1 tanh network of scalar ``Neuron`` modules and a squared
+  error (about 1,000 nodes; the player shows each neuron as one box until it is opened);
   target: page ≤ 3 MB, built (recording + data) and saved in ≤ 2 s.
 
 The browser suite (``tests/browser/test_player_scale.py``) plays these same graphs.
@@ -57,21 +58,51 @@ def layer_of_neurons(seed: int = 0):
     return total
 
 
+class Neuron(ag.nn.Module):
+    """``tanh(b + Σ wᵢ·xᵢ)`` on a list of scalars, as micrograd writes it."""
+
+    def __init__(self, n_in: int, rng: np.random.Generator) -> None:
+        self.w = [ag.tensor(rng.normal() / n_in ** 0.5, requires_grad=True)
+                  for _ in range(n_in)]
+        self.b = ag.tensor(rng.normal(), requires_grad=True)
+
+    def forward(self, xs):
+        total = self.b
+        for w, x in zip(self.w, xs):
+            total = total + w * x
+        return ag.tanh(total)
+
+
+class Layer(ag.nn.Module):
+    """``n_out`` neurons on the same inputs."""
+
+    def __init__(self, n_in: int, n_out: int, rng: np.random.Generator) -> None:
+        self.neurons = [Neuron(n_in, rng) for _ in range(n_out)]
+
+    def forward(self, xs):
+        return [neuron(xs) for neuron in self.neurons]
+
+
+class ScalarMLP(ag.nn.Module):
+    """Layers of scalar neurons, one after the other (micrograd's ``MLP``)."""
+
+    def __init__(self, sizes, rng: np.random.Generator) -> None:
+        self.layers = [Layer(n_in, n_out, rng) for n_in, n_out in zip(sizes, sizes[1:])]
+
+    def forward(self, xs):
+        for layer in self.layers:
+            xs = layer(xs)
+        return xs
+
+
 def scalar_network(sizes=(4, 16, 16, 1), seed: int = 1):
-    """A tanh network of scalars, ``sizes`` neurons per layer, and its squared error against
-    0.5 (about 1,000 nodes for the default sizes)."""
+    """A tanh network of scalars written with modules as micrograd does (``Neuron``,
+    ``Layer``, ``ScalarMLP``), ``sizes`` neurons per layer, and its squared error against 0.5
+    (about 1,000 nodes for the default sizes)."""
     rng = np.random.default_rng(seed)
-    acts = [ag.tensor(v, name=f"x{i + 1}") for i, v in enumerate(rng.normal(size=sizes[0]))]
-    for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
-        acts = [
-            neuron(acts,
-                   [ag.tensor(rng.normal() / n_in ** 0.5, requires_grad=True,
-                              name=f"w{layer}_{j + 1}_{i + 1}") for i in range(n_in)],
-                   ag.tensor(rng.normal(), requires_grad=True, name=f"b{layer}_{j + 1}"),
-                   f"h{layer}_{j + 1}")
-            for j in range(n_out)
-        ]
-    loss = (acts[0] - 0.5) ** 2
+    xs = [ag.tensor(v, name=f"x{i + 1}") for i, v in enumerate(rng.normal(size=sizes[0]))]
+    model = ScalarMLP(sizes, rng)
+    loss = (model(xs)[0] - 0.5) ** 2
     loss.name = "loss"
     return loss
 

@@ -113,7 +113,7 @@ class Sequential(Module):
 
     def forward(self, x) -> Tensor:
         for m in self.modules_:
-            x = m.forward(x)  # as m(x): calling only adds the naming done by the outer call
+            x = m(x)
         return x
 
     def __getitem__(self, i: int) -> Module:
@@ -166,4 +166,4 @@ class MLP(Module):
         self.layers = Sequential(*layers)
 
     def forward(self, x) -> Tensor:
-        return self.layers.forward(x)
+        return self.layers(x)

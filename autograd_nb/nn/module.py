@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..grad_mode import no_grad
+from ..scopes import close_scope, open_scope
 from ..tensor import Tensor, as_values, got
 
 __all__ = ["Module"]
@@ -36,19 +37,32 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
-        """Run ``forward``; the first call also names every parameter below (containers then
-        run their children's ``forward`` directly: calling them would add nothing)."""
+        """Run ``forward``. The first call names every parameter below; every call marks
+        its output with the records it made (``scopes.py``), so pictures can draw the call
+        as one box."""
         if not self.__dict__.get("_labelled"):
             self.label_parameters()
-        return self.forward(*args, **kwargs)
+        start = open_scope()
+        out = self.forward(*args, **kwargs)
+        close_scope(out, start, self, self.__dict__.get("_path") or type(self).__name__)
+        return out
 
     def label_parameters(self) -> None:
         """Name every parameter by its dotted path (``layers.0.weight``), the label that
-        drawings and tape tables show; done at the first call of the outermost module."""
+        drawings and tape tables show, and every module by its path (``layers.0``); done at
+        the first call of the outermost module."""
         for name, p in self.named_parameters():
             p.name = name
-        for _, module in self.named_modules():
+        for path, module in self.named_modules():
             module.__dict__["_labelled"] = True
+            module.__dict__["_path"] = path
+
+    def own_parameters(self) -> Iterator[Tensor]:
+        """The parameters held by this module itself, not by its sub-modules."""
+        for name, value in self._named_members():
+            for _, item in _flatten(name, value):
+                if isinstance(item, Tensor) and item.is_leaf:
+                    yield item
 
     # ------------------------------------------------------------------------- the tree
     def _named_members(self) -> Iterator[tuple[str, object]]:
@@ -57,7 +71,7 @@ class Module:
         Subclasses that hold their children differently (``Sequential``) override this.
         """
         for name, value in vars(self).items():
-            if name not in ("training", "_labelled"):
+            if name not in ("training", "_labelled", "_path"):
                 yield name, value
 
     def named_children(self) -> Iterator[tuple[str, Module]]:

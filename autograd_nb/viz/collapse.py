@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from ..graph import Graph, GraphEdge, GraphNode
 from .svg import node_title
 
-__all__ = ["Collapsed", "collapse"]
+__all__ = ["Collapsed", "collapse", "single_step_chains", "ops_summary"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _ops_of(node: GraphNode) -> tuple[str, ...]:
     return (node.op,) if node.kind == "op" else ()
 
 
-def _ops_summary(ops: list[str]) -> str:
+def ops_summary(ops: list[str]) -> str:
     """``tanh ×300``, ``(mul → add → tanh) ×300`` for a repeated step, else the commonest ops."""
     for period in range(1, 5):
         if len(ops) % period == 0 and len(ops) >= 2 * period and ops == ops[:period] * (
@@ -92,7 +92,7 @@ def _rebuild(graph: Graph, group_of: dict[int, int], hidden: set[int],
             # a box may swallow earlier boxes: keep only the outer names, "v1…v9"
             label = f"{graph.nodes[first].label.split('…')[0]}…{old.label.split('…')[-1]}"
             op_names = [op for m in members for op in _ops_of(m)]
-            summary = _ops_summary(op_names) if op_names else "inputs"
+            summary = ops_summary(op_names) if op_names else "inputs"
             params = {"collapsed": sentences[r], "formula": f"= {summary}",
                       "ops": tuple(op_names)}
             node = replace(old, id=new_id[r], kind="op", label=label, name=None,
@@ -112,7 +112,9 @@ def _rebuild(graph: Graph, group_of: dict[int, int], hidden: set[int],
     return Graph(tuple(nodes), tuple(edges), outputs, keys), new_id
 
 
-def _chains(graph: Graph) -> list[list[int]]:
+def single_step_chains(graph: Graph) -> list[list[int]]:
+    """Runs of three or more operations, each passing its value to the next one alone (ids in
+    order): ``x = tanh(w * x)`` in a loop."""
     consumers: dict[int, list[int]] = {n.id: [] for n in graph.nodes}
     for e in graph.edges:
         consumers[e.src].append(e.dst)
@@ -161,7 +163,7 @@ def collapse(graph: Graph, max_nodes: int) -> Collapsed:
         members = merged
         return new
 
-    chains = _chains(graph)
+    chains = single_step_chains(graph)
     if chains:
         group_of, groups, sentences = {}, {}, {}
         for chain in chains:

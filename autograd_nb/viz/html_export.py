@@ -42,7 +42,9 @@ STYLE = """
 .agnb-detail{font-size:12px;max-height:200px;overflow:auto;white-space:pre}
 """
 
-PLAYER_JS = Path(__file__).with_name("static") / "sweep_player.js"
+STATIC = Path(__file__).with_name("static")
+LAYOUT_JS = STATIC / "layout.js"  # plain functions: the layered layout, as layout.py
+PLAYER_JS = STATIC / "sweep_player.js"
 
 # After the module's code, in the same <script type="module">: read the data, mount the
 # player, and let ``page.html#step=8`` open (or jump) at "step 8", counted from 1.
@@ -60,8 +62,9 @@ agnbRoot.firstElementChild.focus({ preventScroll: true });
 
 
 def player_script() -> str:
-    """The front-end player module (``static/sweep_player.js``), shared with the widget."""
-    return PLAYER_JS.read_text(encoding="utf-8")
+    """The front-end player module, shared with the widget: the layout's functions
+    (``static/layout.js``) followed by the player (``static/sweep_player.js``), one ES module."""
+    return LAYOUT_JS.read_text(encoding="utf-8") + "\n" + PLAYER_JS.read_text(encoding="utf-8")
 
 
 def inline_svg(svg: str) -> str:

@@ -1,10 +1,13 @@
 """A recorded sweep as plain data for the front-end player (``static/sweep_player.js``).
 
-The graph travels once: each box and arrow placed by the same layout and scene that
-``svg.render`` draws (positions, sizes, colours, lines of text, edge paths and labels). Then
-each step travels as what it changes: the nodes and edges it lights up, the equation, the note,
-its row of the trace table, the full values, and the one running sum (reverse) or tangent
-(forward) it writes. So the data grows with nodes + steps, never nodes × steps.
+The graph travels once: each box and arrow as the scene that ``svg.render`` draws has them
+(sizes, colours, lines of text, edge labels), and the groups a learner can close into one box
+and open again (module calls, chains of single steps: ``grouping.py``), with the box each shows
+when closed. The page lays the graph out itself (``static/layout.js``, the same layered layout
+as ``layout.py``), since what is shown changes as groups open and close. Then each step travels
+as what it changes: the nodes and edges it lights up, the equation, the note, its row of the
+trace table, the full values, and the one running sum (reverse) or tangent (forward) it writes.
+So the data grows with nodes + steps, never nodes × steps.
 
 Everything here is read from a ``Recording`` (the engine's own sweep, see ``recording.py``);
 nothing is computed again. The live widget and the saved page send the same dictionary.
@@ -16,6 +19,7 @@ import json
 from collections.abc import Sequence
 
 from ..tables import format_value
+from .grouping import Group, innermost_groups, player_groups
 from .layout import Layout
 from .recording import Frame, Recording, number
 from .svg import (
@@ -26,14 +30,16 @@ from .svg import (
     PAD,
     PALETTE,
     layout_for,
-    path_data,
     scene,
 )
 
 __all__ = ["sweep_data", "sweep_json", "graph_layout", "reverse_note", "fit"]
 
 # bump when the shape of the data changes, so the script can refuse data it does not read
-DATA_VERSION = 1
+DATA_VERSION = 2
+
+# a graph of more boxes than this starts with groups closed, as ``draw`` collapses at 100
+MAX_BOXES = 100
 
 
 def graph_layout(recording: Recording) -> Layout:
@@ -43,12 +49,17 @@ def graph_layout(recording: Recording) -> Layout:
                       note_lines=1)
 
 
-def sweep_data(recording: Recording, title: str, layout: Layout | None = None) -> dict:
-    """The graph (once) and every step of ``recording`` (what it changes), as JSON-ready data."""
+def sweep_data(recording: Recording, title: str, layout: Layout | None = None,
+               max_boxes: int = MAX_BOXES) -> dict:
+    """The graph (once) and every step of ``recording`` (what it changes), as JSON-ready data.
+
+    Groups start closed as ``player_groups`` decides for ``max_boxes``."""
     layout = layout or graph_layout(recording)
     forward = recording.direction == "forward"
     base = scene(recording.graph, show_grads=not forward, grads={}, layout=layout)
     edge_index = {arrow.key: k for k, arrow in enumerate(base.arrows)}
+    groups = player_groups(recording.graph, max_boxes)
+    inner = innermost_groups(groups, len(recording.graph.nodes))
     return {
         "version": DATA_VERSION,
         "title": title,
@@ -57,11 +68,10 @@ def sweep_data(recording: Recording, title: str, layout: Layout | None = None) -
         "font": {"family": FONT, "size": FONT_SIZE, "line": LINE_HEIGHT, "pad": PAD,
                  "char": CHAR_WIDTH},
         "palette": {k: v for k, v in PALETTE.items() if isinstance(v, str)},
-        "width": round(layout.width, 1),
-        "height": round(layout.height, 1),  # the legend is written under the picture
         "legend": list(base.footer),
-        "nodes": [_node(box) for box in base.boxes],
+        "nodes": [_node(box, inner[box.id]) for box in base.boxes],
         "edges": [_edge(arrow) for arrow in base.arrows],
+        "groups": [_group(group) for group in groups],
         "steps": [_step(recording, frame, edge_index, layout) for frame in recording.frames],
     }
 
@@ -72,25 +82,43 @@ def sweep_json(data: dict) -> str:
     return text.replace("</", "<\\/")
 
 
-def _node(box) -> dict:
-    """One box: centre, size, colours and its fixed lines of text (label, formula, value)."""
-    return {
-        "id": box.id, "cls": box.classes, "x": round(box.x, 1), "y": round(box.y, 1),
-        "w": round(box.w, 1), "h": round(box.h, 1), "fill": box.fill, "stroke": box.stroke,
-        "sw": box.stroke_width, "dashed": box.dashed, "tip": box.tooltip,
-        "lines": [[line.lead, line.text, line.color] for line in box.lines],
+def _node(box, group: int | None) -> dict:
+    """One box: size, colours, its fixed lines of text (label, formula, value) and the
+    smallest group it is in."""
+    out = {
+        "id": box.id, "cls": box.classes, "w": round(box.w, 1), "h": round(box.h, 1),
+        "fill": box.fill, "stroke": box.stroke, "sw": box.stroke_width, "dashed": box.dashed,
+        "tip": box.tooltip, "lines": [[line.lead, line.text, line.color] for line in box.lines],
     }
+    if group is not None:
+        out["g"] = group
+    return out
 
 
 def _edge(arrow) -> dict:
-    """One arrow: its key, its path, where it ends (for the head) and its label."""
+    """One arrow: its key and its label (the page routes it)."""
     src, dst, position = arrow.key
-    out = {"src": src, "dst": dst, "pos": position, "d": path_data(arrow.points),
-           "end": [round(v, 1) for v in arrow.points[-1]], "tip": arrow.tooltip}
+    out = {"src": src, "dst": dst, "pos": position, "tip": arrow.tooltip}
     if arrow.label:
         out["label"] = arrow.label
-        out["at"] = [round(v, 1) for v in arrow.label_at]
     return out
+
+
+def _group(group: Group) -> dict:
+    """One group and the box it shows when closed: its name, its class, what it computes."""
+    what = "module" if group.kind != "chain" else "chain of single steps"
+    lines = [[group.label, f" {group.kind}" if group.kind != "chain" else "", "text"],
+             ["", f"{len(group.nodes)} boxes · {group.summary}", "note"]]
+    width = max(len(lead) + len(text) for lead, text, _ in lines) * CHAR_WIDTH + 2 * PAD
+    fill, stroke = PALETTE["collapsed"]
+    return {
+        "id": group.id, "label": group.label, "kind": group.kind, "parent": group.parent,
+        "closed": group.closed, "n": len(group.nodes),
+        "w": round(max(160.0, width), 1), "h": 4 * LINE_HEIGHT + PAD,  # + running sum, note
+        "fill": fill, "stroke": stroke,
+        "tip": f"{group.label}: {what}, {len(group.nodes)} boxes; click to open",
+        "lines": lines,
+    }
 
 
 def _step(recording: Recording, frame: Frame, edge_index: dict, layout: Layout) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import re
 import time
 
 import pytest
@@ -149,7 +150,8 @@ def test_the_layer_of_neurons_reads_at_1280px(offline_page, tmp_path):
 
 def test_a_thousand_node_network_plays_offline(offline_page, tmp_path):
     """About 1,000 nodes: ≤ 3 MB built and saved in ≤ 2 s, first frame within 2 s, ≥ 20
-    steps/s with nothing but the page, and the last frame's sums equal ``.grad``."""
+    steps/s with nothing but the page (each neuron one box), and the last frame's sums,
+    every group opened, equal ``.grad``."""
     from autograd_nb import viz
 
     bench = _benchmark()
@@ -190,6 +192,8 @@ def test_a_thousand_node_network_plays_offline(offline_page, tmp_path):
 
     page.locator(".agnb-last").click()
     expect(page.locator(".agnb-count")).to_have_text(f"step {n} / {n}")
+    page.locator(".agnb-open-all").click()  # every neuron open: every leaf in its own box
+    expect(page.locator(".agnb-stage g.ag-node")).to_have_count(len(describe(loss).nodes))
     shown = page.evaluate("""() => Object.fromEntries(
       [...document.querySelectorAll('.agnb-stage g.ag-node')]
         .map(g => [g.querySelector('text').textContent.split(' ')[0],
@@ -207,4 +211,72 @@ def test_a_thousand_node_network_plays_offline(offline_page, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "player-network-last-step.png"))
     print(f"\n1,000-node page: {len(leaves)} leaves, {n} steps, {size / 1e6:.2f} MB, built+saved "
           f"{built:.2f} s, first frame {first_frame_ms:.0f} ms, {rate:.1f} steps/s")
+    assert not requests and not page.console_errors, (requests, page.console_errors)
+
+
+def _boxes(page) -> int:
+    return page.locator(".agnb-stage g.ag-node").count()
+
+
+def test_modules_are_boxes_that_open_and_close(offline_page, tmp_path):
+    """The 1,000-node network written with ``Neuron`` modules: each neuron is one box of
+    readable text; a click opens it (its own boxes laid out inside a frame, in view), the
+    frame's name closes it again; a step inside a closed neuron lights the neuron's box and
+    writes its note there; the search box finds a weight inside a closed neuron by opening it."""
+    from autograd_nb import viz
+
+    bench = _benchmark()
+    loss = bench.scalar_network()
+    graph = describe(loss)
+    neuron = next(g for g in graph.groups if g.label == "layers.1.neurons.3")
+    path = viz.BackwardPlayer(loss).save(tmp_path / "network.html")
+    page, requests = offline_page, []
+    _open(page, path, requests)
+    closed = _boxes(page)
+    assert closed <= 100, f"{closed} boxes at first: the neurons did not start closed"
+    box = page.locator(".agnb-stage g.ag-group", has_text="layers.1.neurons.3 ")
+    expect(box).to_have_count(1)
+    assert box.locator("text").first.text_content().startswith("layers.1.neurons.3 Neuron")
+    heights = _text_heights(page)
+    assert heights and min(heights) >= MIN_TEXT_PX, sorted(heights)[:5]
+
+    # a step inside the closed neuron: its box is lit and says which of its nodes is written
+    player = viz.BackwardPlayer(loss)
+    inside = set(neuron.nodes)
+    k = next(f.index for f in player.frames if f.kind == "edge" and f.nodes[1] in inside)
+    page.goto(path.as_uri() + f"#step={k + 1}")
+    expect(page.locator(".agnb-count")).to_contain_text(f"step {k + 1} /")
+    expect(box).to_have_class(re.compile("ag-highlight"))
+    target = graph.nodes[player.frames[k].nodes[1]].label
+    assert box.locator(".agnb-mark").text_content().startswith(target[:10])
+    assert _inside(box.bounding_box(), _stage_box(page)), "the view did not follow the step"
+
+    # click: the neuron opens in a frame, its boxes in view and readable
+    box.click()
+    opened = _boxes(page)
+    assert opened == closed - 1 + len(neuron.nodes), (closed, opened, len(neuron.nodes))
+    frame = page.locator(".agnb-stage g.agnb-frame", has_text="layers.1.neurons.3")
+    expect(frame).to_have_count(1)
+    heights = _text_heights(page)
+    assert heights and min(heights) >= MIN_TEXT_PX, sorted(heights)[:5]
+    page.screenshot(path=str(ARTIFACTS / "player-network-neuron-open.png"))
+
+    # its button above the graph closes it again, and so does its name on the frame
+    page.locator(".agnb-close", has_text="layers.1.neurons.3").click()
+    expect(page.locator(".agnb-stage g.ag-node")).to_have_count(closed)
+    expect(box).to_have_count(1)
+    expect(page.locator(".agnb-close")).to_have_count(0)
+    box.click()
+    expect(page.locator(".agnb-stage g.ag-node")).to_have_count(opened)
+    frame.locator("text").dispatch_event("click")
+    expect(page.locator(".agnb-stage g.ag-node")).to_have_count(closed)
+
+    # search for a weight inside a closed neuron: the neuron opens and the weight is found
+    page.locator(".agnb-search").fill("layers.0.neurons.5.w.2")
+    page.locator(".agnb-search").press("Enter")
+    found = page.locator(".agnb-stage g.ag-node.agnb-found")
+    expect(found).to_have_count(1)
+    assert found.locator("text").first.text_content().startswith("layers.0.neurons.5.w.2 ")
+    assert _inside(found.bounding_box(), _stage_box(page))
+    page.screenshot(path=str(ARTIFACTS / "player-network-search.png"))
     assert not requests and not page.console_errors, (requests, page.console_errors)

@@ -1,10 +1,12 @@
 // The sweep player: one front-end renderer for the live widget (anywidget) and the saved page.
 //
-// It reads the plain data of ``sweep_data.py``: the graph once (boxes, arrows, labels placed
-// by the Python layout) and every step as what it changes (highlights, equation, note, its
-// table row, the full values, the one running sum or tangent it writes). The graph is drawn
-// once; a step only toggles classes and rewrites a few texts, so playing needs no kernel and
-// costs the same on a graph of ten nodes or a thousand.
+// It reads the plain data of ``sweep_data.py``: the graph once (boxes, arrows, labels, and the
+// groups that can be closed into one box: module calls, chains of single steps) and every step
+// as what it changes (highlights, equation, note, its table row, the full values, the one
+// running sum or tangent it writes). The page lays the graph out itself with ``layeredLayout``
+// (``layout.js``, written in front of this module: the same layout as the Python pictures),
+// again whenever a group opens or closes. A step only toggles classes and rewrites a few
+// texts, so playing needs no kernel and costs the same on a graph of ten nodes or a thousand.
 //
 // ``mount(el, data, hooks)`` builds the player inside ``el`` (the saved page calls it);
 // ``export default { render }`` is the anywidget entry point (the widget calls it).
@@ -52,6 +54,10 @@ const CSS = `
 .ag-node.agnb-found .agnb-found-ring{display:inline}
 .ag-edge.agnb-lit path{stroke:#f59e0b;stroke-width:3}
 .ag-edge.agnb-lit polygon{fill:#f59e0b}
+.agnb-frame rect{fill:rgba(109,40,217,0.03);stroke:#6d28d9;stroke-width:1.2;
+  stroke-dasharray:6 4}
+.agnb-frame text{fill:#6d28d9;font-weight:bold;cursor:pointer;paint-order:stroke;
+  stroke:#ffffff;stroke-width:4px;stroke-linejoin:round}
 `;
 
 const SPEEDS = [1, 2, 4, 8, 16, 32, 60];  // steps per second the speed menu offers
@@ -69,20 +75,115 @@ function f1(v) {
   return (Math.round(v * 10) / 10).toFixed(1);
 }
 
-// ------------------------------------------------------------------ the graph, drawn once
-function edgeMarkup(e, pal, font) {
-  const [x, y] = e.end;
+// ------------------------------------------------------------------ what is shown, and where
+// With some groups closed, each node is shown by itself or by the outermost closed group
+// around it (box id: number of nodes + group id), and the arrows between the same two shown
+// boxes become one. Arrows that stay what they were keep their local derivative as a label.
+function shownGraph(data, closed) {
+  const N = data.nodes.length;
+  const parent = new Map(data.groups.map((g) => [g.id, g.parent]));
+  const outer = new Map();  // group id -> the outermost closed group around it (or itself), -1
+  function outermostClosed(g) {
+    if (g === undefined || g === null) return -1;
+    if (!outer.has(g)) {
+      const above = outermostClosed(parent.get(g));
+      outer.set(g, above >= 0 ? above : (closed.has(g) ? g : -1));
+    }
+    return outer.get(g);
+  }
+  const rep = data.nodes.map((nd) => {
+    const g = outermostClosed(nd.g);
+    return g >= 0 ? N + g : nd.id;
+  });
+  const name = (id) => (id < N ? data.nodes[id].lines[0][0] : data.groups[id - N].label);
+  const arrows = [], arrowOf = [], merged = new Map(), slots = new Map();
+  data.edges.forEach((e) => {
+    const s = rep[e.src], d = rep[e.dst];
+    if (s === d) { arrowOf.push(-1); return; }  // inside a closed group
+    if (s === e.src && d === e.dst) {
+      arrowOf.push(arrows.length);
+      arrows.push({ key: [s, d, e.pos], label: e.label, tip: e.tip });
+      return;
+    }
+    const pair = `${s},${d}`;
+    if (!merged.has(pair)) {
+      let pos = e.pos;  // the input slot of an operation; into a group, in order of arrival
+      if (d >= N) { pos = slots.get(d) || 0; slots.set(d, pos + 1); }
+      merged.set(pair, arrows.length);
+      arrows.push({ key: [s, d, pos], tip: `${name(s)} \u2192 ${name(d)}` });
+    }
+    arrowOf.push(merged.get(pair));
+  });
+  const boxes = [...new Set(rep)].sort((a, b) => a - b);
+  // open groups whose boxes are shown get a frame, outer frames around inner ones
+  const frames = data.groups.filter((g) => !closed.has(g.id) &&
+                                           outermostClosed(g.parent) < 0);
+  return { rep, boxes, arrows, arrowOf, frames, outermostClosed };
+}
+
+function placeGraph(data, shown) {
+  const N = data.nodes.length;
+  const sizes = new Map(), labels = new Map();
+  for (const id of shown.boxes) {
+    const b = id < N ? data.nodes[id] : data.groups[id - N];
+    sizes.set(id, [b.w, b.h]);
+  }
+  for (const a of shown.arrows) {
+    if (a.label) labels.set(a.key.join(","), [a.label.length * data.font.char + 8, 16]);
+  }
+  // a frame is padded by 8 px for each open group inside it, and its name sits above its
+  // right end (where a group's result is)
+  const framed = new Set(shown.frames.map((g) => g.id)), nesting = new Map();
+  for (const g of [...shown.frames].reverse()) {  // inner groups come after outer ones
+    const inner = nesting.get(g.id) || 0;
+    if (g.parent !== null && framed.has(g.parent)) {
+      nesting.set(g.parent, Math.max(nesting.get(g.parent) || 0, inner + 1));
+    }
+  }
+  const deepest = Math.max(-1, ...shown.frames.map((g) => nesting.get(g.id) || 0));
+  const margin = 16 + (deepest >= 0 ? 8 * (deepest + 1) + 20 : 0);
+  const lay = layeredLayout(shown.boxes, shown.arrows.map((a) => a.key), sizes, labels,
+                            { margin });
+  const members = new Map(shown.frames.map((g) => [g.id, new Set()]));
+  for (const nd of data.nodes) {  // the shown boxes inside each framed group
+    for (let g = nd.g; g !== undefined && g !== null; g = data.groups[g].parent) {
+      if (members.has(g)) members.get(g).add(shown.rep[nd.id]);
+    }
+  }
+  const frames = [];
+  for (const g of shown.frames) {
+    const ids = [...members.get(g.id)];
+    if (!ids.length) continue;
+    const pad = 8 * ((nesting.get(g.id) || 0) + 1);
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const id of ids) {
+      const [x, y] = lay.positions.get(id), [w, h] = lay.sizes.get(id);
+      x0 = Math.min(x0, x - w / 2); x1 = Math.max(x1, x + w / 2);
+      y0 = Math.min(y0, y - h / 2); y1 = Math.max(y1, y + h / 2);
+    }
+    frames.push({ group: g, x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad,
+                  h: y1 - y0 + 2 * pad });
+  }
+  return { ...lay, frames };
+}
+
+// ------------------------------------------------------------------ the graph, as SVG text
+function edgeMarkup(a, k, lay, pal, font) {
+  const key = a.key.join(",");
+  const points = lay.routes.get(key);
+  const [x, y] = points[points.length - 1];
   const head = `${f1(x)},${f1(y)} ${f1(x - 8)},${f1(y - 4)} ${f1(x - 8)},${f1(y + 4)}`;
-  let out = `<g id="edge-${e.src}-${e.dst}-${e.pos}" class="ag-edge"><title>${esc(e.tip)}</title>` +
-    `<path d="${e.d}" fill="none" stroke="${pal.edge}" stroke-width="1.3"/>` +
+  let out = `<g id="edge-${a.key.join("-")}" class="ag-edge" data-arrow="${k}">` +
+    `<title>${esc(a.tip)}</title>` +
+    `<path d="${layoutPathData(points)}" fill="none" stroke="${pal.edge}" stroke-width="1.3"/>` +
     `<polygon points="${head}" fill="${pal.edge}"/>`;
-  if (e.label) {
-    const w = e.label.length * font.char + 8;
-    const [lx, ly] = e.at;
+  if (a.label) {
+    const w = a.label.length * font.char + 8;
+    const [lx, ly] = lay.labelPoints.get(key);
     out += `<rect x="${f1(lx - w / 2)}" y="${f1(ly - 8)}" width="${f1(w)}" height="16" rx="4" ` +
       `fill="${pal.label_fill}" stroke="${pal.label_stroke}"/>` +
       `<text x="${f1(lx)}" y="${f1(ly + 4)}" text-anchor="middle" fill="${pal.text}">` +
-      `${esc(e.label)}</text>`;
+      `${esc(a.label)}</text>`;
   }
   return out + "</g>";
 }
@@ -91,10 +192,11 @@ function lineY(top, i, font) {
   return top + font.pad / 2 + font.line * (i + 1) - 4;
 }
 
-function nodeMarkup(n, pal, font, valueColor) {
-  const left = n.x - n.w / 2, top = n.y - n.h / 2;
+function nodeMarkup(id, n, at, pal, font, valueColor) {
+  // a box: its fixed lines, then a line for the running sum (or tangent) and one for the note
+  const left = at[0] - n.w / 2, top = at[1] - n.h / 2;
   const dash = n.dashed ? ' stroke-dasharray="4 3"' : "";
-  let out = `<g id="node-${n.id}" class="${n.cls}" data-node="${n.id}"><title>${esc(n.tip)}</title>` +
+  let out = `<g id="node-${id}" class="${n.cls}" data-node="${id}"><title>${esc(n.tip)}</title>` +
     `<rect class="agnb-ring" x="${f1(left - 4)}" y="${f1(top - 4)}" width="${f1(n.w + 8)}" ` +
     `height="${f1(n.h + 8)}" rx="9" fill="none" stroke="${pal.highlight}" stroke-width="4"/>` +
     `<rect class="agnb-found-ring" x="${f1(left - 7)}" y="${f1(top - 7)}" width="${f1(n.w + 14)}" ` +
@@ -117,15 +219,33 @@ function nodeMarkup(n, pal, font, valueColor) {
   return out + "</g>";
 }
 
-function graphMarkup(data) {
-  const pal = data.palette, font = data.font;
+function groupBox(g) {
+  // a closed group drawn as a box of its own (purple, as draw's merged boxes)
+  return { cls: "ag-node ag-collapsed ag-group", w: g.w, h: g.h, fill: g.fill, stroke: g.stroke,
+           sw: 2, dashed: false, tip: g.tip, lines: g.lines };
+}
+
+function frameMarkup(f, font) {
+  const g = f.group, kind = g.kind === "chain" ? "" : ` \u00b7 ${g.kind}`;
+  return `<g class="agnb-frame" data-group="${g.id}"><title>${esc(g.label)}: click its name ` +
+    `to close it into one box</title><rect x="${f1(f.x)}" y="${f1(f.y)}" width="${f1(f.w)}" ` +
+    `height="${f1(f.h)}" rx="10"/><text x="${f1(f.x + f.w - 4)}" y="${f1(f.y - 5)}" ` +
+    `text-anchor="end" font-size="${font.size}">\u25BE ${esc(g.label)}${esc(kind)}</text></g>`;
+}
+
+function graphMarkup(data, shown, lay) {
+  const pal = data.palette, font = data.font, N = data.nodes.length;
   // reverse: the running sum is the gradient line; forward: the tangent is a note line
   const valueColor = data.direction === "forward" ? "note" : "grad";
+  const boxes = shown.boxes.map((id) => nodeMarkup(
+    id, id < N ? data.nodes[id] : groupBox(data.groups[id - N]), lay.positions.get(id), pal,
+    font, valueColor));
   return `<svg class="ag-graph" font-family="${esc(font.family)}" font-size="${font.size}" ` +
-    `width="${data.width}" height="${data.height}" viewBox="0 0 ${data.width} ${data.height}">` +
-    `<g class="agnb-edges">${data.edges.map((e) => edgeMarkup(e, pal, font)).join("")}</g>` +
-    `<g class="agnb-nodes">${data.nodes.map((n) => nodeMarkup(n, pal, font, valueColor)).join("")}` +
-    "</g></svg>";
+    `width="${f1(lay.width)}" height="${f1(lay.height)}" ` +
+    `viewBox="0 0 ${f1(lay.width)} ${f1(lay.height)}">` +
+    `<g class="agnb-frames">${lay.frames.map((f) => frameMarkup(f, font)).join("")}</g>` +
+    `<g class="agnb-edges">${shown.arrows.map((a, k) => edgeMarkup(a, k, lay, pal, font))
+      .join("")}</g><g class="agnb-nodes">${boxes.join("")}</g></svg>`;
 }
 
 function tableMarkup(data) {
@@ -143,7 +263,11 @@ function shellMarkup(data) {
   const n = data.steps.length;
   const speeds = SPEEDS.map((v) =>
     `<option value="${v}"${v === 2 ? " selected" : ""}>${v}</option>`).join("");
-  const labels = [...new Set(data.nodes.map((nd) => nd.lines[0][0]))].sort();
+  const labels = [...new Set([...data.nodes.map((nd) => nd.lines[0][0]),
+                              ...data.groups.map((g) => g.label)])].sort();
+  const grouping = data.groups.length ?
+    '<button class="agnb-open-all" title="open every group">open all</button>' +
+    '<button class="agnb-regroup" title="close the groups as at first">regroup</button>' : "";
   return `<style>${CSS}</style>` +
     '<div class="agnb-controls">' +
     '<button class="agnb-play" title="play / pause (space)">\u25B6 play</button>' +
@@ -161,10 +285,12 @@ function shellMarkup(data) {
     '<button class="agnb-zoom-in" title="zoom in">+</button>' +
     '<button class="agnb-fit" title="the whole graph">fit</button>' +
     '<label><input type="checkbox" class="agnb-follow" checked> follow the step</label>' +
+    grouping + '<span class="agnb-opened"></span>' +
     '<input class="agnb-search" type="search" placeholder="find a node by name" ' +
     'aria-label="find a node by name" list="">' +
     `<datalist>${labels.map((l) => `<option value="${esc(l)}">`).join("")}</datalist>` +
-    '<span class="agnb-hint">drag to pan, ctrl + wheel to zoom, click a box for its step</span>' +
+    `<span class="agnb-hint">drag to pan, ctrl + wheel to zoom, click a box for its step` +
+    `${data.groups.length ? ", a purple box to open it, \u2715 to close it" : ""}</span>` +
     "</div>" +
     '<div class="agnb-main"><div class="agnb-stage"></div><div class="agnb-side">' +
     '<div class="agnb-equation"></div><div class="agnb-note"></div>' +
@@ -175,7 +301,7 @@ function shellMarkup(data) {
 
 // ------------------------------------------------------------------ the player
 export function mount(el, data, hooks = {}) {
-  const steps = data.steps, n = steps.length;
+  const steps = data.steps, n = steps.length, N = data.nodes.length;
   const root = document.createElement("div");
   root.className = "agnb-player";
   root.tabIndex = 0;
@@ -185,27 +311,67 @@ export function mount(el, data, hooks = {}) {
   const stage = q(".agnb-stage"), trace = q(".agnb-trace"), slider = q(".agnb-slider");
   const play = q(".agnb-play"), speed = q(".agnb-speed"), follow = q(".agnb-follow");
   const search = q(".agnb-search"), main = q(".agnb-main");
-  stage.innerHTML = graphMarkup(data);
   trace.innerHTML = tableMarkup(data);
   const listId = `agnb-names-${Math.random().toString(36).slice(2)}`;
   q("datalist").id = listId;
   search.setAttribute("list", listId);
-  const svg = stage.querySelector("svg");
-  const nodeEl = new Map(), valueEl = new Map(), markEl = new Map(), box = new Map();
-  for (const nd of data.nodes) box.set(nd.id, nd);
-  for (const g of svg.querySelectorAll("g.ag-node")) {
-    const id = Number(g.dataset.node);
-    nodeEl.set(id, g);
-    valueEl.set(id, g.querySelector(".agnb-value"));
-    markEl.set(id, g.querySelector(".agnb-mark"));
-  }
-  const edgeEl = [...svg.querySelectorAll("g.ag-edge")];
   const rows = [...trace.querySelectorAll("tr[data-step]")];
-  const shownValue = new Map();  // node id -> the running sum (or tangent) text on screen
-  let current = -1, timer = null, mark = null, drag = null, dragged = false;
-  let view = { cx: data.width / 2, cy: data.height / 2, s: 1 };
+  const firstClosed = data.groups.filter((g) => g.closed).map((g) => g.id);
+  const closed = new Set(firstClosed);
+  const shownValue = new Map();  // node id -> its running sum (or tangent) text, shown or not
+  let shown = null, lay = null, svg = null;
+  let nodeEl = new Map(), valueEl = new Map(), markEl = new Map(), arrowEl = [];
+  let current = -1, timer = null, mark = null, found = null, drag = null, dragged = false;
+  let view = { cx: 0, cy: 0, s: 1 };
 
-  // ---- zoom and pan: the view is a centre and a scale, written into the viewBox
+  // ---- the graph as the open and closed groups show it: laid out and drawn again
+  function draw() {
+    shown = shownGraph(data, closed);
+    lay = placeGraph(data, shown);
+    stage.innerHTML = graphMarkup(data, shown, lay);
+    svg = stage.querySelector("svg");
+    nodeEl = new Map(); valueEl = new Map(); markEl = new Map();
+    for (const g of svg.querySelectorAll("g.ag-node")) {
+      const id = Number(g.dataset.node);
+      nodeEl.set(id, g);
+      valueEl.set(id, g.querySelector(".agnb-value"));
+      markEl.set(id, g.querySelector(".agnb-mark"));
+    }
+    arrowEl = [...svg.querySelectorAll("g.ag-edge")];
+    for (const [id, text] of shownValue) {
+      if (shown.rep[id] === id) valueEl.get(id).textContent = text;
+    }
+    mark = null;  // the new boxes are written afresh
+    if (current >= 0) { writeMark(current); light(current, true); }
+    if (found !== null && nodeEl.has(found)) nodeEl.get(found).classList.add("agnb-found");
+    // a button per group the learner opened, to close it again from wherever the view is
+    q(".agnb-opened").innerHTML = shown.frames.filter((g) => firstClosed.includes(g.id))
+      .map((g) => `<button class="agnb-close" data-group="${g.id}" title="close ` +
+                  `${esc(g.label)} into one box">\u2715 ${esc(g.label)}</button>`).join("");
+    applyView();
+  }
+  function boxesOf(ids) {
+    return [...new Set(ids.map((id) => shown.rep[id]))];
+  }
+  function regroup(change, focus, whole = false) {
+    // open or close groups, lay the graph out again, and bring ``focus`` (node ids) to view:
+    // ``whole`` zooms out until all of it shows (a group just opened), else only pans
+    change();
+    draw();
+    layoutStage();
+    if (focus && whole) frame(boxesOf(focus));
+    else if (focus) reveal(boxesOf(focus), true);
+  }
+  function openAround(id) {
+    // open every closed group around node ``id``, so its own box shows
+    let opened = false;
+    for (let g = data.nodes[id].g; g !== undefined && g !== null; g = data.groups[g].parent) {
+      opened = closed.delete(g) || opened;
+    }
+    return opened;
+  }
+
+  // ---- zoom and pan: the view is a centre and a scale
   function size() {
     return [stage.clientWidth || 800, stage.clientHeight || 400];
   }
@@ -218,10 +384,10 @@ export function mount(el, data, hooks = {}) {
   }
   function fitScale() {
     const [w, h] = size();
-    return Math.min(w / data.width, h / data.height, MAX_ZOOM);
+    return Math.min(w / lay.width, h / lay.height, MAX_ZOOM);
   }
   function fit() {
-    view = { cx: data.width / 2, cy: data.height / 2, s: fitScale() };
+    view = { cx: lay.width / 2, cy: lay.height / 2, s: fitScale() };
     applyView();
   }
   function zoom(factor, at) {
@@ -233,26 +399,42 @@ export function mount(el, data, hooks = {}) {
     view.s = s;
     applyView();
   }
-  function bounds(ids) {
+  function bounds(boxes) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const id of ids) {
-      const b = box.get(id);
-      x0 = Math.min(x0, b.x - b.w / 2); x1 = Math.max(x1, b.x + b.w / 2);
-      y0 = Math.min(y0, b.y - b.h / 2); y1 = Math.max(y1, b.y + b.h / 2);
+    for (const id of boxes) {
+      const [x, y] = lay.positions.get(id), [w, h] = lay.sizes.get(id);
+      x0 = Math.min(x0, x - w / 2); x1 = Math.max(x1, x + w / 2);
+      y0 = Math.min(y0, y - h / 2); y1 = Math.max(y1, y + h / 2);
     }
     return [x0, y0, x1, y1];
   }
-  function reveal(ids, centre) {
+  function reveal(boxes, centre) {
     // pan (never zoom) so the boxes sit inside the middle of the view
-    const [x0, y0, x1, y1] = bounds(ids);
+    if (!boxes.length) return;
+    const [x0, y0, x1, y1] = bounds(boxes);
     const [w, h] = size();
     const vw = w / view.s, vh = h / view.s;
     const inside = x0 >= view.cx - 0.4 * vw && x1 <= view.cx + 0.4 * vw &&
       y0 >= view.cy - 0.4 * vh && y1 <= view.cy + 0.4 * vh;
     if (centre || !inside) {
-      view.cx = clamp((x0 + x1) / 2, vw, data.width);
-      view.cy = clamp((y0 + y1) / 2, vh, data.height);
+      view.cx = clamp((x0 + x1) / 2, vw, lay.width);
+      view.cy = clamp((y0 + y1) / 2, vh, lay.height);
       applyView();
+    }
+  }
+  function frame(boxes) {
+    // zoom so that all the boxes fit and centre them; where that would make the text too
+    // small to read, stay readable and centre the last box (a group's result) instead
+    const [x0, y0, x1, y1] = bounds(boxes);
+    const [w, h] = size();
+    const s = Math.min(w / (x1 - x0 + 48), h / (y1 - y0 + 48), MAX_ZOOM);
+    if (s >= READABLE) {
+      view = { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, s };
+      applyView();
+    } else {
+      view.s = Math.max(view.s, READABLE);
+      reveal([boxes.reduce((a, b) => (lay.positions.get(b)[0] > lay.positions.get(a)[0] ? b : a))],
+             true);
     }
   }
   function clamp(c, span, extent) {
@@ -263,18 +445,19 @@ export function mount(el, data, hooks = {}) {
     const wide = root.clientWidth >= WIDE;
     main.classList.toggle("agnb-wide", wide);
     const w = stage.clientWidth || 800;
-    const s = Math.min(w / data.width, MAX_ZOOM);
+    const s = Math.min(w / lay.width, MAX_ZOOM);
     const scale = s >= READABLE ? s : 1;  // too small to read fitted: full size, and pan
-    stage.style.height = `${Math.round(Math.min(data.height * scale + 2, STAGE_MAX))}px`;
+    stage.style.height = `${Math.round(Math.min(lay.height * scale + 2, STAGE_MAX))}px`;
     view.s = scale;
-    if (s >= READABLE) fit(); else reveal(current >= 0 ? steps[current].nodes : [], true);
+    if (s >= READABLE) fit();
+    else reveal(current >= 0 ? boxesOf(steps[current].nodes) : [], true);
   }
 
   // ---- one step: only what it changes
   function setValue(id, text) {
     if (shownValue.get(id) === text) return;
     shownValue.set(id, text);
-    valueEl.get(id).textContent = text;
+    if (shown.rep[id] === id) valueEl.get(id).textContent = text;
   }
   function valuesAt(k) {
     // the running sum (or tangent) of every node after step k: the last step that wrote it
@@ -287,9 +470,24 @@ export function mount(el, data, hooks = {}) {
   }
   function light(k, on) {
     if (k < 0) return;
-    for (const id of steps[k].nodes) nodeEl.get(id).classList.toggle("ag-highlight", on);
-    for (const e of steps[k].edges) edgeEl[e].classList.toggle("agnb-lit", on);
+    for (const id of boxesOf(steps[k].nodes)) nodeEl.get(id).classList.toggle("ag-highlight", on);
+    for (const e of steps[k].edges) {
+      const a = shown.arrowOf[e];
+      if (a >= 0) arrowEl[a].classList.toggle("agnb-lit", on);
+    }
     rows[k].classList.toggle("agnb-current", on);
+  }
+  function writeMark(k) {
+    // the note of step k in the box it writes to; a closed group says which box inside
+    if (mark !== null) markEl.get(mark).textContent = "";
+    mark = null;
+    if (!steps[k].mark) return;
+    const [id, text] = steps[k].mark;
+    mark = shown.rep[id];
+    if (mark === id) { markEl.get(mark).textContent = text; return; }
+    const room = Math.floor((data.groups[mark - N].w - 2 * data.font.pad) / data.font.char);
+    const line = `${data.nodes[id].lines[0][0]} ${text}`;
+    markEl.get(mark).textContent = line.length <= room ? line : `${line.slice(0, room - 1)}\u2026`;
   }
   function show(k) {
     k = Math.max(0, Math.min(n - 1, k));
@@ -304,10 +502,8 @@ export function mount(el, data, hooks = {}) {
       for (const [id, text] of at) setValue(id, text);
     }
     for (let j = Math.min(before, k) + 1; j <= Math.max(before, k); j++) fillRow(j, j <= k);
-    if (mark !== null) markEl.get(mark).textContent = "";  // node 0 is a node too
-    mark = steps[k].mark ? steps[k].mark[0] : null;
-    if (mark !== null) markEl.get(mark).textContent = steps[k].mark[1];
     current = k;
+    writeMark(k);
     light(k, true);
     const s = steps[k];
     q(".agnb-heading").textContent = `${data.title} \u2014 step ${k + 1} of ${n}`;
@@ -321,7 +517,7 @@ export function mount(el, data, hooks = {}) {
         row.offsetTop + row.offsetHeight > trace.scrollTop + trace.clientHeight) {
       trace.scrollTop = row.offsetTop - trace.clientHeight / 2;
     }
-    if (follow.checked) reveal(s.nodes, false);
+    if (follow.checked) reveal(boxesOf(s.nodes), false);
   }
 
   // ---- playing: in the page, no kernel involved
@@ -355,30 +551,56 @@ export function mount(el, data, hooks = {}) {
     settle();
   }
   function nextStepOf(id) {
-    // the step after the current one that processes box ``id`` (its first step if none)
+    // the step after the current one that processes node ``id`` (its first step if none)
     for (let j = 1; j <= n; j++) {
       const k = (current + j) % n;
       if (steps[k].nodes[0] === id) return k;
     }
     return -1;
   }
-  let found = null, foundAt = -1;
+  let foundAt = -1;
   function find(text) {
+    // a node (or a group) by its name; the groups closed around it open
     const want = text.trim().toLowerCase();
     if (!want) return;
-    const hits = data.nodes.filter((nd) => nd.lines[0][0].toLowerCase() === want);
+    const named = [...data.nodes.map((nd) => [nd.lines[0][0], nd.id, null]),
+                   ...data.groups.map((g) => [g.label, null, g])];
+    const hits = named.filter(([name]) => name.toLowerCase() === want);
     const matches = hits.length ? hits :
-      data.nodes.filter((nd) => nd.lines[0][0].toLowerCase().startsWith(want));
+      named.filter(([name]) => name.toLowerCase().startsWith(want));
     if (!matches.length) { search.setCustomValidity("no node has that name"); return; }
     search.setCustomValidity("");
     foundAt = (foundAt + 1) % matches.length;
-    const hit = matches[foundAt];
-    if (found !== null) nodeEl.get(found).classList.remove("agnb-found");
-    found = hit.id;
-    nodeEl.get(found).classList.add("agnb-found");
+    const [, id, group] = matches[foundAt];
+    let opened = false;
+    if (id !== null) opened = openAround(id);
+    for (let g = group ? group.parent : null; g !== null; g = data.groups[g].parent) {
+      opened = closed.delete(g) || opened;
+    }
+    if (found !== null && nodeEl.has(found)) nodeEl.get(found).classList.remove("agnb-found");
+    if (opened) draw();
+    // the box found: the node's own, or the group's while it is closed (its frame when open)
+    found = id !== null ? id : (closed.has(group.id) ? N + group.id : null);
+    if (found !== null) nodeEl.get(found).classList.add("agnb-found");
     follow.checked = false;  // stay on what was found
     view.s = Math.max(view.s, 1);
-    reveal([found], true);
+    reveal(boxesOf(id !== null ? [id] : members(group.id)), true);
+  }
+  function inGroup(id, gid) {
+    for (let g = data.nodes[id].g; g !== undefined && g !== null; g = data.groups[g].parent) {
+      if (g === gid) return true;
+    }
+    return false;
+  }
+  function members(gid) {
+    return data.nodes.filter((nd) => inGroup(nd.id, gid)).map((nd) => nd.id);
+  }
+  function openGroup(gid) {
+    follow.checked = false;  // look at what opened
+    regroup(() => closed.delete(gid), members(gid), true);
+  }
+  function closeGroup(gid) {
+    regroup(() => closed.add(gid), members(gid));
   }
 
   play.onclick = () => (timer !== null ? stop() : start());
@@ -392,16 +614,34 @@ export function mount(el, data, hooks = {}) {
   q(".agnb-zoom-in").onclick = () => zoom(1.25);
   q(".agnb-zoom-out").onclick = () => zoom(0.8);
   q(".agnb-fit").onclick = () => { follow.checked = false; fit(); };
-  follow.onchange = () => { if (follow.checked) reveal(steps[current].nodes, true); };
+  if (data.groups.length) {
+    q(".agnb-open-all").onclick = () => regroup(() => closed.clear(), null);
+    q(".agnb-regroup").onclick = () => regroup(() => {
+      closed.clear();
+      for (const g of firstClosed) closed.add(g);
+    }, null);
+  }
+  q(".agnb-opened").onclick = (e) => {
+    const button = e.target.closest(".agnb-close");
+    if (button) closeGroup(Number(button.dataset.group));
+  };
+  follow.onchange = () => { if (follow.checked) reveal(boxesOf(steps[current].nodes), true); };
   search.onkeydown = (e) => { if (e.key === "Enter") { e.preventDefault(); find(search.value); } };
   search.onchange = () => find(search.value);
   trace.onclick = (e) => {
     const row = e.target.closest("tr[data-step]");
     if (row) go(Number(row.dataset.step));
   };
-  svg.addEventListener("click", (e) => {
+  stage.addEventListener("click", (e) => {
+    if (dragged) return;
+    const frame = e.target.closest("g.agnb-frame");
+    if (frame && e.target.tagName === "text") { closeGroup(Number(frame.dataset.group)); return; }
     const g = e.target.closest("g.ag-node");
-    if (g && !dragged) { const k = nextStepOf(Number(g.dataset.node)); if (k >= 0) go(k); }
+    if (!g) return;
+    const id = Number(g.dataset.node);
+    if (id >= N) { openGroup(id - N); return; }  // a closed group opens
+    const k = nextStepOf(id);
+    if (k >= 0) go(k);
   });
   root.onkeydown = (e) => {
     if (e.target.closest("input, select")) return;
@@ -439,13 +679,16 @@ export function mount(el, data, hooks = {}) {
   const resize = new ResizeObserver(() => layoutStage());
   resize.observe(root);
 
+  draw();
   show(0);
   layoutStage();
   return {
-    show, go, stop, start, find,
+    show, go, stop, start, find, openGroup, closeGroup,
     get step() { return current; },
     get playing() { return timer !== null; },
     get view() { return { ...view }; },
+    get closed() { return [...closed].sort((a, b) => a - b); },
+    get boxes() { return shown.boxes.length; },
     zoom, fit,
     destroy() { stop(); resize.disconnect(); root.remove(); },
   };

@@ -1,0 +1,167 @@
+"""Groups of boxes: each call of an ``nn.Module`` (``describe``), chains of single steps, and
+which of them a player starts closed (``viz.grouping``), as the player's data carries them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_nb as ag
+from autograd_nb import nn
+from autograd_nb.graph import describe
+from autograd_nb.viz.grouping import player_groups, shown_boxes
+from autograd_nb.viz.recording import record_backward
+from autograd_nb.viz.sweep_data import sweep_data
+
+
+def _by_label(graph):
+    return {n.label: n.id for n in graph.nodes}
+
+
+def _group(graph, label):
+    return next(g for g in graph.groups if g.label == label)
+
+
+def _mlp_loss():
+    model = nn.MLP(2, [4, 4], 1, rng=0)
+    x = ag.tensor(np.ones((3, 2)), name="x")
+    return nn.mse_loss(model(x), np.zeros((3, 1)))
+
+
+def test_each_linear_call_is_a_group_with_its_parameters_and_nothing_else():
+    graph = describe(_mlp_loss())
+    ids = _by_label(graph)
+    assert [(g.label, g.kind) for g in graph.groups] == [
+        ("MLP", "MLP"), ("layers.0", "Linear"), ("layers.2", "Linear"), ("layers.4", "Linear")]
+    first = _group(graph, "layers.0")
+    labels = {graph.nodes[i].label for i in first.nodes}
+    assert {"layers.0.weight", "layers.0.bias"} <= labels
+    assert [graph.nodes[i].op for i in first.nodes if graph.nodes[i].kind == "op"] == ["linear"]
+    assert "x" not in labels  # the data given to a module stays outside it
+    whole = _group(graph, "MLP")
+    assert first.parent == whole.id and whole.parent is None
+    assert set(first.nodes) < set(whole.nodes)
+    loss = next(n for n in graph.nodes if n.is_output)
+    assert loss.id not in whole.nodes and ids["x"] not in whole.nodes
+    # the activations (one operation each) are no groups of their own, but inside the MLP
+    tanhs = [n.id for n in graph.nodes if n.op == "tanh"]
+    assert len(tanhs) == 2 and set(tanhs) <= set(whole.nodes)
+
+
+class Neuron(nn.Module):
+    def __init__(self, n_in, rng):
+        self.w = [ag.tensor(rng.normal(), requires_grad=True) for _ in range(n_in)]
+        self.b = ag.tensor(0.1, requires_grad=True)
+
+    def forward(self, xs):
+        total = self.b
+        for w, x in zip(self.w, xs):
+            total = total + w * x
+        return ag.tanh(total * 0.5)
+
+
+class Layer(nn.Module):
+    def __init__(self, n_in, n_out, rng):
+        self.neurons = [Neuron(n_in, rng) for _ in range(n_out)]
+
+    def forward(self, xs):
+        return [n(xs) for n in self.neurons]  # a list: every tensor in it is marked
+
+
+def test_scalar_modules_returning_lists_nest_and_keep_their_numbers():
+    rng = np.random.default_rng(0)
+    layer = Layer(3, 2, rng)
+    xs = [ag.tensor(v, name=f"x{i}") for i, v in enumerate([1.0, 2.0, 3.0])]
+    out = layer(xs)
+    total = out[0] + out[1]
+    graph = describe(total)
+    names = [(g.label, g.kind, g.parent) for g in graph.groups]
+    assert names == [("Layer", "Layer", None), ("neurons.0", "Neuron", 0),
+                     ("neurons.1", "Neuron", 0)]
+    neuron = _group(graph, "neurons.0")
+    inside = [graph.nodes[i] for i in neuron.nodes]
+    # 3 weights and the bias, 3 products, 3 sums, × 0.5, tanh
+    assert sum(n.kind == "leaf" for n in inside) == 4
+    assert sum(n.kind == "op" for n in inside) == 8
+    # the 0.5 written in forward is one constant used by both neurons: it is the layer's
+    half = next(n for n in graph.nodes if n.kind == "const" and not n.name)
+    assert half.id not in neuron.nodes and half.id in _group(graph, "Layer").nodes
+    assert not any(graph.nodes[i].label.startswith("x") for i in _group(graph, "Layer").nodes)
+    assert graph.nodes[graph.outputs[0]].id not in _group(graph, "Layer").nodes
+
+
+def test_a_module_called_twice_makes_two_groups_and_shares_its_parameters():
+    cell = nn.Linear(2, 2, rng=0)
+    x = ag.tensor(np.ones(2), name="x")
+    y = cell(ag.tanh(cell(x)))
+    graph = describe(y.sum())
+    # one operation per call: too small to be a group, so the calls show as themselves
+    assert graph.groups == ()
+    seq = nn.Sequential(nn.Linear(2, 2, rng=1), nn.Tanh())
+    z = seq(seq(x))
+    graph = describe(z.sum())
+    labels = [g.label for g in graph.groups]
+    assert labels == ["Sequential (call 1)", "Sequential (call 2)"]
+    for g in graph.groups:  # the shared parameters belong to neither call
+        assert not any(graph.nodes[i].kind == "leaf" for i in g.nodes)
+
+
+def test_no_modules_no_groups_and_scopes_cost_no_gradient():
+    a = ag.tensor(2.0, requires_grad=True)
+    assert describe(a * 3).groups == ()
+    model = nn.MLP(2, [3], 1, rng=0)
+    x = np.ones((4, 2))
+    model(x).sum().backward()
+    with_scopes = [np.array(p.grad) for p in model.parameters()]
+    model.zero_grad()
+    model.layers.forward(x).sum().backward()  # the same work without the module calls
+    for g, h in zip(with_scopes, (p.grad for p in model.parameters())):
+        np.testing.assert_array_equal(g, np.array(h))
+
+
+def test_innermost_modules_start_closed_and_small_graphs_stay_open():
+    graph = describe(_mlp_loss())
+    groups = {g.label: g for g in player_groups(graph)}
+    assert [label for label, g in groups.items() if g.closed] == [
+        "layers.0", "layers.2", "layers.4"]
+    assert not groups["MLP"].closed
+    assert groups["layers.0"].summary == "linear"
+    closed = {g.id for g in groups.values() if g.closed}
+    # 3 Linear boxes + x + 2 tanh + target + loss
+    assert shown_boxes(list(groups.values()), len(graph.nodes), closed) == 8
+    a = ag.tensor(2.0, requires_grad=True)
+    chain = player_groups(describe(ag.tanh(ag.tanh(ag.tanh(a)))))
+    assert [(g.kind, g.closed) for g in chain] == [("chain", False)]  # open: it fits
+
+
+def test_big_graphs_close_level_by_level_and_chains_become_groups():
+    x = ag.tensor(0.3, requires_grad=True, name="x")
+    y = x
+    for _ in range(150):
+        y = ag.tanh(y * 0.9)
+    graph = describe(y)
+    groups = player_groups(graph, max_nodes=100)
+    assert len(groups) == 1 and groups[0].kind == "chain" and groups[0].closed
+    assert groups[0].summary == "(mul → tanh) ×150"
+    assert shown_boxes(groups, len(graph.nodes), {0}) <= 100
+    opened = player_groups(graph, max_nodes=1000)
+    assert not opened[0].closed  # a graph that fits starts open
+
+
+@pytest.mark.parametrize("max_boxes", [100, 40])
+def test_the_players_data_holds_groups_and_each_nodes_smallest_group(max_boxes):
+    graph = describe(_mlp_loss())
+    recording = record_backward(_mlp_loss(), None, caller="test")
+    data = sweep_data(recording, "t", max_boxes=max_boxes)
+    assert [g["label"] for g in data["groups"]] == [g.label for g in graph.groups]
+    by_label = {g["label"]: g for g in data["groups"]}
+    linear = by_label["layers.0"]
+    assert linear["closed"] and linear["kind"] == "Linear" and linear["parent"] == 0
+    assert linear["lines"][0][:2] == ["layers.0", " Linear"]
+    for node in data["nodes"]:
+        owners = [g for g in graph.groups if node["id"] in g.nodes]
+        if not owners:
+            assert "g" not in node
+        else:
+            assert node["g"] == min(owners, key=lambda g: len(g.nodes)).id
+    assert "x" not in data["nodes"][0] and "d" not in data["edges"][0]  # the page lays out
