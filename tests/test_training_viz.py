@@ -434,9 +434,16 @@ def test_playground_shows_a_picture_without_a_kernel_and_draws_a_graph():
     renders = pg.renders
     pg.step(1)
     assert pg.renders == renders + 1
-    picture = pg.draw_graph()
-    assert len(picture.graph.nodes) > 5
-    assert all(p.grad is None for p in pg.model.parameters())
+    before = [None if p.grad is None else np.array(p.grad) for p in pg.model.parameters()]
+    player = pg.graph_of_sample(3)
+    assert player.title == "loss on training sample 3"
+    groups = player.data["groups"]
+    linear = [g for g in groups if g["kind"] == "Linear"]
+    assert len(linear) == len(pg.hidden) + 1 and all(g["closed"] for g in linear)
+    for b, p in zip(before, pg.model.parameters()):  # the player writes no .grad
+        assert (b is None and p.grad is None) or np.array_equal(b, np.array(p.grad))
+    with pytest.raises(IndexError, match="graph_of_sample: sample 999"):
+        pg.graph_of_sample(999)
 
 
 # ----------------------------------------------------------------------------- pictures

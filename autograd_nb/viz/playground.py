@@ -31,7 +31,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import data as datasets
 from .. import nn, optim
 from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, whole_number
 from .decision import LiveBoundary, LiveNetwork, LiveSurface
 from .loss_plot import follow_data, render_png, render_svg, thin
 
@@ -346,18 +346,19 @@ class Playground(w.VBox):
             f"{self.test_loss:.4f}{quality}"
         )
 
-    def draw_graph(self, sample: int = 0):
-        """The computation graph of the loss on one training sample (gradients filled in)."""
-        from .draw import draw
+    def graph_of_sample(self, sample: int = 0):
+        """The reverse sweep of the loss on one training sample, in the sweep player: each
+        layer one box that opens on click (no ``.grad`` is written)."""
+        from .player import BackwardPlayer
 
-        idx = slice(sample, sample + 1)
-        self.model.zero_grad()
-        x = Tensor(self.X_train[idx], name="x")
-        loss = self._loss_fn(self.model(x), self.y_train[idx])
-        loss.backward()
-        picture = draw(loss, title=f"loss on training sample {sample}")
-        self.model.zero_grad()
-        return picture
+        whole_number(sample, "Playground.graph_of_sample: sample", low=0)
+        if sample >= len(self.X_train):
+            raise IndexError(f"Playground.graph_of_sample: sample {sample} is past the "
+                             f"{len(self.X_train)} training samples; give 0 to "
+                             f"{len(self.X_train) - 1}")
+        x = Tensor(self.X_train[sample:sample + 1], name="x")
+        loss = self._loss_fn(self.model(x), self.y_train[sample:sample + 1])
+        return BackwardPlayer(loss, title=f"loss on training sample {sample}")
 
     # ---------------------------------------------------------------------------- widget
     def _build_widget(self) -> None:
@@ -446,16 +447,11 @@ class Playground(w.VBox):
         self.buttons["play"].icon = "pause" if change["new"] else "play"
 
     def _show_graph(self, _=None) -> None:
+        from IPython.display import display
+
         self._graph_out.clear_output()
         with self._graph_out:
-            try:
-                picture = self.draw_graph()
-            except ImportError:
-                print("graph drawing (autograd_nb.viz.draw) is not available in this install")
-                return
-            from IPython.display import display
-
-            display(picture)
+            display(self.graph_of_sample())
 
     def close(self) -> None:
         """Stop training and close the Playground with every control and picture inside it

@@ -107,7 +107,8 @@ def _edge(arrow) -> dict:
 def _group(group: Group) -> dict:
     """One group and the box it shows when closed: its name, its class, what it computes."""
     what = "module" if group.kind != "chain" else "chain of single steps"
-    lines = [[group.label, f" {group.kind}" if group.kind != "chain" else "", "text"],
+    kind = "" if group.kind in ("chain", group.label) else f" {group.kind}"
+    lines = [[group.label, kind, "text"],
              ["", f"{len(group.nodes)} boxes · {group.summary}", "note"]]
     width = max(len(lead) + len(text) for lead, text, _ in lines) * CHAR_WIDTH + 2 * PAD
     fill, stroke = PALETTE["collapsed"]

@@ -211,3 +211,43 @@ def test_playground_loss_axis_follows_the_steps(lab):
         f"{frame['right']:.0f} px")
     assert columns.min() <= frame["left"] + 0.02 * frame["width"], "the curve starts late"
     lab.screenshot("playground-after-600-steps", root)
+
+
+def test_playground_graph_of_one_sample_is_the_sweep_player(lab):
+    """"graph of one sample" shows the sweep player inside the Playground: each layer one box
+    of readable text that opens on click, the whole player within the cell's width."""
+    lab.open(lab.write_notebook(
+        "playground_graph.ipynb",
+        "from autograd_nb import viz\n"
+        "pg = viz.Playground(dataset='moons', hidden=[8, 8], seed=0)\npg"))
+    lab.run_all()
+    assert not lab.errors()
+    root = lab.cell_outputs(0).filter(has=lab.page.locator(".agnb-playground-status")).first
+    pg = PlaygroundPage(lab, root)
+    pg.wait_step(0)
+    pg.click("graph of one sample")
+    player = root.locator(".agnb-player")
+    expect(player).to_have_count(1)
+    expect(player.locator(".agnb-heading")).to_contain_text("loss on training sample 0")
+    layers = player.locator("g.ag-group")
+    expect(layers).to_have_count(3)  # three Linear layers, each one box
+    assert layers.first.locator("text").first.text_content().startswith("layers.0 Linear")
+    texts = player.evaluate("""(el) => {
+      const stage = el.querySelector('.agnb-stage').getBoundingClientRect();
+      return [...el.querySelectorAll('.agnb-stage g.ag-node text')]
+        .filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect())
+        .filter(r => r.left >= stage.left && r.right <= stage.right).map(r => r.height);
+    }""")
+    assert texts and min(texts) >= 11, sorted(texts)[:5]
+    out, box = root.bounding_box(), player.bounding_box()
+    assert box["x"] + box["width"] <= out["x"] + out["width"] + 1, (box, out)
+    before = player.locator("g.ag-node").count()
+    player.locator(".agnb-search").fill("layers.0")  # the first layer is out of view: find it
+    player.locator(".agnb-search").press("Enter")
+    player.locator("g.ag-group", has_text="layers.0 ").click()
+    expect(player.locator("g.agnb-frame", has_text="layers.0")).to_have_count(1)
+    assert player.locator("g.ag-node").count() == before + 2  # weight, bias and linear
+    player.locator(".agnb-last").click()
+    expect(player.locator(".agnb-count")).to_contain_text("step")
+    lab.screenshot("playground-graph-of-one-sample", root)
+    assert not lab.errors()

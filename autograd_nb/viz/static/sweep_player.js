@@ -226,7 +226,7 @@ function groupBox(g) {
 }
 
 function frameMarkup(f, font) {
-  const g = f.group, kind = g.kind === "chain" ? "" : ` \u00b7 ${g.kind}`;
+  const g = f.group, kind = g.kind === "chain" || g.kind === g.label ? "" : ` \u00b7 ${g.kind}`;
   return `<g class="agnb-frame" data-group="${g.id}"><title>${esc(g.label)}: click its name ` +
     `to close it into one box</title><rect x="${f1(f.x)}" y="${f1(f.y)}" width="${f1(f.w)}" ` +
     `height="${f1(f.h)}" rx="10"/><text x="${f1(f.x + f.w - 4)}" y="${f1(f.y - 5)}" ` +
