@@ -296,17 +296,18 @@ def _module_groups(order: list[Node], keys: dict[int, int], nodes: list[GraphNod
             members[s].append(node_id)
     kept = [s for s in scopes if len(members[s]) >= 2 and not (
         parent[s] is not None and len(members[s]) == len(members[parent[s]]))]
-    names: dict[str, int] = {}
+    named: dict[str, list[Scope]] = {}
     for s in kept:
-        names[s.name] = names.get(s.name, 0) + 1
+        named.setdefault(s.name, []).append(s)
     seen: dict[str, int] = {}
     group_id: dict[Scope, int] = {}
     groups = []
     for s in kept:
         label = s.name
-        if names[s.name] > 1:
+        if len(named[s.name]) > 1:  # the same module called again, or two of the same path
             seen[s.name] = seen.get(s.name, 0) + 1
-            label = f"{s.name} (call {seen[s.name]})"
+            again = len({id(t.module) for t in named[s.name]}) == 1
+            label = f"{s.name} (call {seen[s.name]})" if again else f"{s.name} #{seen[s.name]}"
         up = next((group_id[p] for p in chain(parent[s]) if p in group_id), None)
         group_id[s] = len(groups)
         groups.append(GraphGroup(len(groups), label, s.kind, up, tuple(sorted(members[s]))))

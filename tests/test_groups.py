@@ -165,3 +165,33 @@ def test_the_players_data_holds_groups_and_each_nodes_smallest_group(max_boxes):
         else:
             assert node["g"] == min(owners, key=lambda g: len(g.nodes)).id
     assert "x" not in data["nodes"][0] and "d" not in data["edges"][0]  # the page lays out
+
+
+def test_draw_collapses_module_calls_first_each_named_by_its_path():
+    from autograd_nb import viz
+
+    rng = np.random.default_rng(1)
+    layers = [Layer(4, 12, rng), Layer(12, 12, rng)]
+    xs = [ag.tensor(v, name=f"x{i}") for i, v in enumerate(rng.normal(size=4))]
+    for layer in layers:
+        xs = layer(xs)
+    total = xs[0]
+    for x in xs[1:]:
+        total = total + x
+    full = describe(total)
+    assert len(full.nodes) > 300
+    picture = viz.draw(total)  # at most 100 boxes
+    labels = [n.label for n in picture.graph.nodes]
+    assert not any(label.startswith("Layer") for label in labels)  # not the layers, but
+    assert sum(label.startswith("neurons.") for label in labels) == 24  # 24 neuron boxes
+    # two layers called on their own both have a "neurons.3": numbered, not "called again"
+    assert "neurons.3 #1" in labels and "neurons.3 #2" in labels
+    assert any("module call" in note for note in picture.notes)
+    neuron = next(n for n in picture.graph.nodes if n.label == "neurons.3 #1")
+    # the box stands for the neuron's result: its value is the neuron's output
+    members = picture.members[neuron.id]
+    result = full.nodes[max(members)]
+    assert result.op == "tanh" and np.array_equal(neuron.value, result.value)
+    assert set(members) == set(next(g for g in full.groups if g.label == "neurons.3 #1").nodes)
+    small = viz.draw(total, max_nodes=None)  # every node when asked
+    assert len(small.graph.nodes) == len(full.nodes)

@@ -1,8 +1,10 @@
 """Make a big graph drawable: merge parts of it into boxes, and say what was merged.
 
-``collapse(graph, max_nodes)`` returns a smaller ``Graph`` of the same kind, in three steps,
+``collapse(graph, max_nodes)`` returns a smaller ``Graph`` of the same kind, in four steps,
 each taken only while the graph is still too big:
 
+0. module calls (``graph.groups``): each call of the deepest level that makes the graph fit
+   (a learner's ``Neuron``, else the ``Layer`` around them) becomes one box named by its path;
 1. chains: runs of three or more operations, each feeding only the next one (a loop of
    ``x = tanh(w * x)``), become one box "tanh ×N" or "N operations";
 2. unnamed constants that are one number (or whose value a backward pass released) disappear
@@ -56,8 +58,10 @@ def ops_summary(ops: list[str]) -> str:
 
 
 def _rebuild(graph: Graph, group_of: dict[int, int], hidden: set[int],
-             groups: dict[int, list[int]], sentences: dict[int, str]) -> tuple[Graph, dict]:
-    """A new graph where each member is replaced by its group (numbered by its last member)."""
+             groups: dict[int, list[int]], sentences: dict[int, str],
+             labels: dict[int, str] | None = None) -> tuple[Graph, dict]:
+    """A new graph where each member is replaced by its group (numbered by its last member);
+    ``labels`` names groups (a module's path), else a group is called "v1…v9"."""
     def rep(i: int) -> int:
         return group_of.get(i, i)
 
@@ -90,7 +94,8 @@ def _rebuild(graph: Graph, group_of: dict[int, int], hidden: set[int],
             ops = [m for m in members if m.kind == "op"]
             first = min(m.id for m in ops) if ops else members[0].id
             # a box may swallow earlier boxes: keep only the outer names, "v1…v9"
-            label = f"{graph.nodes[first].label.split('…')[0]}…{old.label.split('…')[-1]}"
+            label = (labels or {}).get(r) or (
+                f"{graph.nodes[first].label.split('…')[0]}…{old.label.split('…')[-1]}")
             op_names = [op for m in members for op in _ops_of(m)]
             summary = ops_summary(op_names) if op_names else "inputs"
             params = {"collapsed": sentences[r], "formula": f"= {summary}",
@@ -151,9 +156,9 @@ def collapse(graph: Graph, max_nodes: int) -> Collapsed:
     if len(graph) <= max_nodes:
         return Collapsed(graph, (), members)
 
-    def merge(g: Graph, group_of, hidden, groups, sentences):
+    def merge(g: Graph, group_of, hidden, groups, sentences, labels=None):
         nonlocal members
-        new, new_id = _rebuild(g, group_of, hidden, groups, sentences)
+        new, new_id = _rebuild(g, group_of, hidden, groups, sentences, labels)
         merged: dict[int, tuple[int, ...]] = {}
         for old_id in range(len(g.nodes)):
             if old_id in hidden:
@@ -162,6 +167,19 @@ def collapse(graph: Graph, max_nodes: int) -> Collapsed:
             merged[k] = merged.get(k, ()) + members[old_id]
         members = merged
         return new
+
+    modules = _module_level(graph, max_nodes)
+    if modules:
+        group_of, groups, sentences, labels = {}, {}, {}, {}
+        for g in modules:
+            key = max(g.nodes)  # the module's result
+            groups[key] = sorted(g.nodes)
+            sentences[key] = f"{g.kind}: {len(g.nodes)} nodes in one box"
+            labels[key] = g.label
+            group_of.update({i: key for i in g.nodes})
+        notes.append(f"drew {len(modules):,} module call{'s' if len(modules) > 1 else ''} "
+                     f"({', '.join(sorted({g.kind for g in modules}))}) as one box each")
+        graph = merge(graph, group_of, set(), groups, sentences, labels)
 
     chains = single_step_chains(graph)
     if chains:
@@ -186,6 +204,25 @@ def collapse(graph: Graph, max_nodes: int) -> Collapsed:
     if len(graph) > max_nodes:
         graph = _keep_last(graph, max_nodes, notes, merge, members)
     return Collapsed(graph, tuple(notes), members)
+
+
+def _module_level(graph: Graph, max_nodes: int) -> list:
+    """The module calls to draw as one box each: the innermost calls (no call inside them)
+    when that brings the graph within ``max_nodes``, else all the calls of the deepest level
+    of nesting that does (the outermost level when none does)."""
+    if not graph.groups:
+        return []
+    depth: dict[int, int] = {}
+    for g in graph.groups:  # a call comes after the call around it
+        depth[g.id] = 0 if g.parent is None else depth[g.parent] + 1
+    outer = {g.parent for g in graph.groups}
+    options = [[g for g in graph.groups if g.id not in outer]]
+    options += [[g for g in graph.groups if depth[g.id] == level]
+                for level in sorted(set(depth.values()), reverse=True)]
+    for calls in options:
+        if len(graph) - sum(len(g.nodes) - 1 for g in calls) <= max_nodes:
+            return calls
+    return options[-1]
 
 
 def _keep_last(graph: Graph, max_nodes: int, notes: list[str], merge, members) -> Graph:
