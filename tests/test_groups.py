@@ -195,3 +195,23 @@ def test_draw_collapses_module_calls_first_each_named_by_its_path():
     assert set(members) == set(next(g for g in full.groups if g.label == "neurons.3 #1").nodes)
     small = viz.draw(total, max_nodes=None)  # every node when asked
     assert len(small.graph.nodes) == len(full.nodes)
+
+
+def test_a_big_players_static_picture_is_collapsed_with_the_final_gradients():
+    from autograd_nb import viz
+
+    rng = np.random.default_rng(2)
+    layer = Layer(8, 12, rng)
+    xs = [ag.tensor(v, name=f"x{i}") for i, v in enumerate(rng.normal(size=8))]
+    out = layer(xs)
+    total = out[0]
+    for x in out[1:]:
+        total = total + x
+    player = viz.BackwardPlayer(total)
+    assert len(player.recording.graph.nodes) > 100
+    svg = player.final_svg()
+    assert svg.count('class="ag-node') <= 100 and "neurons.4" in svg
+    assert "module call" in svg  # the picture says what it merged
+    total.backward()
+    grad = layer.neurons[0].w[0].grad  # inside a merged box: not drawn, but the sum is right
+    assert player.final_value("neurons.0.w.0") == pytest.approx(float(grad))

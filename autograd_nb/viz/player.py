@@ -26,7 +26,8 @@ from .html_export import STYLE, page, player_script, trace_table
 from .layout import Layout
 from .recording import Frame, Recording, number, record_backward, record_forward_mode
 from .svg import render
-from .sweep_data import fit, graph_layout, reverse_note, sweep_data
+from .collapse import collapse
+from .sweep_data import MAX_BOXES, fit, graph_layout, reverse_note, sweep_data
 
 __all__ = ["BackwardPlayer", "ForwardPlayer", "SweepPlayer"]
 
@@ -116,8 +117,21 @@ class SweepPlayer(anywidget.AnyWidget):
                       layout=self._graph_layout, title=heading)
 
     def final_svg(self) -> str:
-        """The graph after the whole sweep: every gradient (or tangent), nothing highlighted."""
+        """The graph after the whole sweep: every gradient (or tangent), nothing highlighted;
+        a graph of more than ``MAX_BOXES`` boxes collapsed as ``draw`` collapses it."""
         last = self.recording.frames[-1]
+        graph = self.recording.graph
+        if len(graph) > MAX_BOXES:
+            small = collapse(graph, MAX_BOXES)
+            # a merged box shows the value of the node it ends with (a module's result)
+            values = {box: last.values[max(members)]
+                      for box, members in small.members.items() if max(members) in last.values}
+            forward = self.recording.direction == "forward"
+            notes = {box: f"d{small.graph.nodes[box].label} = {number(v)}"
+                     for box, v in values.items()} if forward else None
+            return render(small.graph, show_grads=not forward,
+                          grads=None if forward else values, node_notes=notes,
+                          title=f"{self.title} — result", footer=small.notes)
         if self.recording.direction == "forward":
             notes = _forward_notes(self.recording, last, self._graph_layout)
             return render(self.recording.graph, show_grads=False, node_notes=notes,
