@@ -215,3 +215,17 @@ def test_a_big_players_static_picture_is_collapsed_with_the_final_gradients():
     total.backward()
     grad = layer.neurons[0].w[0].grad  # inside a merged box: not drawn, but the sum is right
     assert player.final_value("neurons.0.w.0") == pytest.approx(float(grad))
+
+
+def test_every_box_is_as_wide_as_the_longest_sum_written_into_it():
+    from autograd_nb.viz.svg import CHAR_WIDTH, PAD
+
+    data = sweep_data(record_backward(_mlp_loss(), None, caller="test"), "t")
+    width = {n["id"]: n["w"] for n in data["nodes"]}
+    out_width = {g["out"]: g["w"] for g in data["groups"]}
+    for step in data["steps"]:
+        node, text = step["set"]
+        need = len(text) * CHAR_WIDTH + 2 * PAD
+        assert width[node] >= need - 0.05, (text, width[node])
+        if node in out_width:  # a closed layer shows its result's gradient too
+            assert out_width[node] >= need - 0.05, (text, out_width[node])

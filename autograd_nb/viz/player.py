@@ -22,11 +22,11 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from .collapse import collapse
 from .html_export import STYLE, page, player_script, trace_table
 from .layout import Layout
 from .recording import Frame, Recording, number, record_backward, record_forward_mode
 from .svg import render
-from .collapse import collapse
 from .sweep_data import MAX_BOXES, fit, graph_layout, reverse_note, sweep_data
 
 __all__ = ["BackwardPlayer", "ForwardPlayer", "SweepPlayer"]

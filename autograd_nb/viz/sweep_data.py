@@ -60,6 +60,12 @@ def sweep_data(recording: Recording, title: str, layout: Layout | None = None,
     edge_index = {arrow.key: k for k, arrow in enumerate(base.arrows)}
     groups = player_groups(recording.graph, max_boxes)
     inner = innermost_groups(groups, len(recording.graph.nodes))
+    steps = [_step(recording, frame, edge_index, layout) for frame in recording.frames]
+    # every box as wide as the longest running sum (or tangent) any step writes into it
+    width = {box.id: box.w for box in base.boxes}
+    for step in steps:
+        node, text = step["set"]
+        width[node] = max(width[node], len(text) * CHAR_WIDTH + 2 * PAD)
     return {
         "version": DATA_VERSION,
         "title": title,
@@ -69,10 +75,10 @@ def sweep_data(recording: Recording, title: str, layout: Layout | None = None,
                  "char": CHAR_WIDTH},
         "palette": {k: v for k, v in PALETTE.items() if isinstance(v, str)},
         "legend": list(base.footer),
-        "nodes": [_node(box, inner[box.id]) for box in base.boxes],
+        "nodes": [_node(box, width[box.id], inner[box.id]) for box in base.boxes],
         "edges": [_edge(arrow) for arrow in base.arrows],
-        "groups": [_group(group) for group in groups],
-        "steps": [_step(recording, frame, edge_index, layout) for frame in recording.frames],
+        "groups": [_group(group, width[max(group.nodes)]) for group in groups],
+        "steps": steps,
     }
 
 
@@ -82,11 +88,11 @@ def sweep_json(data: dict) -> str:
     return text.replace("</", "<\\/")
 
 
-def _node(box, group: int | None) -> dict:
+def _node(box, width: float, group: int | None) -> dict:
     """One box: size, colours, its fixed lines of text (label, formula, value) and the
     smallest group it is in."""
     out = {
-        "id": box.id, "cls": box.classes, "w": round(box.w, 1), "h": round(box.h, 1),
+        "id": box.id, "cls": box.classes, "w": round(width, 1), "h": round(box.h, 1),
         "fill": box.fill, "stroke": box.stroke, "sw": box.stroke_width, "dashed": box.dashed,
         "tip": box.tooltip, "lines": [[line.lead, line.text, line.color] for line in box.lines],
     }
@@ -104,8 +110,9 @@ def _edge(arrow) -> dict:
     return out
 
 
-def _group(group: Group) -> dict:
-    """One group and the box it shows when closed: its name, its class, what it computes."""
+def _group(group: Group, result_width: float) -> dict:
+    """One group and the box it shows when closed: its name, its class, what it computes,
+    and room for its result's running sum or tangent (as wide as the result's own box)."""
     what = "module" if group.kind != "chain" else "chain of single steps"
     kind = "" if group.kind in ("chain", group.label) else f" {group.kind}"
     lines = [[group.label, kind, "text"],
@@ -115,7 +122,8 @@ def _group(group: Group) -> dict:
     return {
         "id": group.id, "label": group.label, "kind": group.kind, "parent": group.parent,
         "closed": group.closed, "n": len(group.nodes),
-        "w": round(max(160.0, width), 1), "h": 4 * LINE_HEIGHT + PAD,  # + running sum, note
+        "out": max(group.nodes),  # its result: a closed box shows that node's sum or tangent
+        "w": round(max(160.0, width, result_width), 1), "h": 4 * LINE_HEIGHT + PAD,  # + running sum, note
         "fill": fill, "stroke": stroke,
         "tip": f"{group.label}: {what}, {len(group.nodes)} boxes; click to open",
         "lines": lines,

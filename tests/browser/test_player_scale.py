@@ -73,6 +73,22 @@ def _text_heights(page) -> list[float]:
     }""")
 
 
+def _text_outside_boxes(page) -> list[str]:
+    """The lines of text that run past the right edge of their box (none should)."""
+    return page.evaluate("""() => {
+      const out = [];
+      for (const g of document.querySelectorAll('.agnb-stage g.ag-node')) {
+        const box = g.querySelector('rect:not(.agnb-ring):not(.agnb-found-ring)')
+          .getBoundingClientRect();
+        for (const t of g.querySelectorAll('text')) {
+          const r = t.getBoundingClientRect();
+          if (r.width && r.right > box.right + 1) out.push(t.textContent);
+        }
+      }
+      return out;
+    }""")
+
+
 def _check_table_and_future_rows(page, k: int) -> None:
     """At step ``k`` (from 0): no cell is cut off, rows up to ``k`` show numbers, later rows
     none (``innerText``: the text a learner sees)."""
@@ -119,6 +135,7 @@ def test_the_layer_of_neurons_reads_at_1280px(offline_page, tmp_path):
     lit = page.locator(".agnb-stage g.ag-node.ag-highlight").first.bounding_box()
     assert _inside(lit, _stage_box(page)), "the view did not follow the step"
     _check_table_and_future_rows(page, 69)
+    assert not _text_outside_boxes(page)
     page.screenshot(path=str(ARTIFACTS / "player-layer-1280.png"), full_page=True)
 
     # zoom in: the same text gets bigger; drag: the graph moves with the pointer
@@ -207,6 +224,7 @@ def test_a_thousand_node_network_plays_offline(offline_page, tmp_path):
         assert math.isclose(value, float(node.grad), rel_tol=1e-3, abs_tol=1e-12), (label, value)
         checked += 1
     assert checked >= 300
+    assert not _text_outside_boxes(page)
     _check_table_and_future_rows(page, n - 1)
     page.screenshot(path=str(ARTIFACTS / "player-network-last-step.png"))
     print(f"\n1,000-node page: {len(leaves)} leaves, {n} steps, {size / 1e6:.2f} MB, built+saved "
@@ -249,6 +267,7 @@ def test_modules_are_boxes_that_open_and_close(offline_page, tmp_path):
     expect(box).to_have_class(re.compile("ag-highlight"))
     target = graph.nodes[player.frames[k].nodes[1]].label
     assert box.locator(".agnb-mark").text_content().startswith(target[:10])
+    assert not _text_outside_boxes(page)
     assert _inside(box.bounding_box(), _stage_box(page)), "the view did not follow the step"
 
     # click: the neuron opens in a frame, its boxes in view and readable

@@ -338,9 +338,7 @@ export function mount(el, data, hooks = {}) {
       markEl.set(id, g.querySelector(".agnb-mark"));
     }
     arrowEl = [...svg.querySelectorAll("g.ag-edge")];
-    for (const [id, text] of shownValue) {
-      if (shown.rep[id] === id) valueEl.get(id).textContent = text;
-    }
+    for (const [id, text] of shownValue) writeValue(id, text);
     mark = null;  // the new boxes are written afresh
     if (current >= 0) { writeMark(current); light(current, true); }
     if (found !== null && nodeEl.has(found)) nodeEl.get(found).classList.add("agnb-found");
@@ -457,7 +455,12 @@ export function mount(el, data, hooks = {}) {
   function setValue(id, text) {
     if (shownValue.get(id) === text) return;
     shownValue.set(id, text);
-    if (shown.rep[id] === id) valueEl.get(id).textContent = text;
+    writeValue(id, text);
+  }
+  function writeValue(id, text) {
+    // in the node's own box, or in the closed group's box when the node is the group's result
+    const box = shown.rep[id];
+    if (box === id || data.groups[box - N].out === id) valueEl.get(box).textContent = text;
   }
   function valuesAt(k) {
     // the running sum (or tangent) of every node after step k: the last step that wrote it
