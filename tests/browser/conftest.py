@@ -451,3 +451,130 @@ def _kernels_stopped_after(lab_server):
 def lab(lab_server, _kernels_stopped_after, page):
     """``Lab`` helpers on a fresh page; the test's kernels are shut down when it ends."""
     return Lab(lab_server, page)
+
+
+# ---------------------------------------------------------------------------------- Notebook 7
+class Notebook7Server(LabServer):
+    """A running Jupyter Notebook 7: its pages are ``/notebooks/<path>``."""
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/notebooks/{path}?token={self.token}"
+
+
+@pytest.fixture(scope="session")
+def notebook7_server(browser, tmp_path_factory):
+    """Jupyter Notebook 7 (the ``notebook`` package), started and stopped as ``lab_server``.
+
+    Notebook 7 is built from JupyterLab's plugins and reads the same user settings folder, so
+    ``LAB_SETTINGS`` apply as they are (the notebook tracker's ``windowingMode`` included).
+    """
+    tmp = tmp_path_factory.mktemp("notebook7")
+    root = tmp / "root"
+    root.mkdir()
+    for name, value in LAB_SETTINGS.items():
+        path = tmp / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        IPYTHONDIR=str(tmp / "ipython"), PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    env.pop("MPLBACKEND", None)
+    token, port = secrets.token_hex(16), _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = tmp / "notebook7.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--allow-root",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
+        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+    server = Notebook7Server(f"http://127.0.0.1:{port}", token, root, process)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            try:
+                server.api("status", timeout=2)
+                break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"Notebook 7 did not start:\n{log_path.read_text()}") from None
+                time.sleep(0.3)
+        yield server
+    finally:
+        started = _descendants(process.pid)
+        try:
+            server.api("shutdown", method="POST")
+        except Exception:
+            process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        shutil.copy(log_path, ARTIFACTS / "notebook7.log")
+        for pid in started:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+# Notebook 7.6's own page load throws this once (its shortcuts plugin reads the schema of its
+# own settings before they are loaded, when the document manager's settings change); it is
+# no error of the page's outputs, and a notebook with nothing but ``1 + 1`` shows it too.
+NOTEBOOK7_LOAD_ERRORS = {"Cannot read properties of undefined (reading 'schema')"}
+
+
+class Notebook7(Lab):
+    """``Lab``'s helpers in Notebook 7's page (one notebook, no status bar), and ``run_cell``."""
+
+    def open(self, path: str) -> None:
+        page = self.page
+        page.goto(self.server.url(path))
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+        self.wait_idle()
+
+    def wait_idle(self, timeout: float = 60_000) -> None:
+        """Wait until the toolbar's kernel indicator says the kernel is idle."""
+        self.page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+            timeout=timeout)
+
+    def run_cell(self, index: int, timeout: float = RUN_TIMEOUT_MS) -> None:
+        """Select code cell ``index`` (0-based), run it (Shift+Enter), wait for its number.
+
+        As in ``Lab.run_all``, a run issued before the kernel is wired to the notebook (the
+        toolbar already reads idle) does nothing but move the selection on; the cell shows
+        ``[*]`` at once when a run is taken, so it is retried (up to four times) until it does.
+        """
+        from playwright.sync_api import expect
+
+        cell = self.page.locator(".jp-CodeCell").nth(index)
+        prompt = cell.locator(".jp-InputPrompt")
+        for _ in range(4):
+            cell.locator(".jp-InputArea-prompt").click()
+            self.page.keyboard.press("Shift+Enter")
+            try:
+                expect(prompt).to_have_text(re.compile(r"\[(\d+|\*)\]"), timeout=5_000)
+                break
+            except AssertionError:
+                pass
+        else:
+            raise AssertionError(f"cell {index} never started")
+        expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=timeout)
+        self.wait_idle()
+
+
+@pytest.fixture
+def _notebook7_kernels_stopped_after(notebook7_server):
+    yield
+    notebook7_server.stop_kernels()
+
+
+@pytest.fixture
+def notebook7(notebook7_server, _notebook7_kernels_stopped_after, page):
+    """``Notebook7`` helpers on a fresh page; the test's kernels are shut down when it ends."""
+    return Notebook7(notebook7_server, page)
