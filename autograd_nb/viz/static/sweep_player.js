@@ -421,11 +421,11 @@ export function mount(el, data, hooks = {}) {
     }
   }
   function frame(boxes) {
-    // zoom so that all the boxes fit and centre them; where that would make the text too
-    // small to read, stay readable and centre the last box (a group's result) instead
+    // centre the boxes, zooming out (never in) until all of them fit; where that would make
+    // the text too small to read, stay readable and centre the last box (a group's result)
     const [x0, y0, x1, y1] = bounds(boxes);
     const [w, h] = size();
-    const s = Math.min(w / (x1 - x0 + 48), h / (y1 - y0 + 48), MAX_ZOOM);
+    const s = Math.min(w / (x1 - x0 + 48), h / (y1 - y0 + 48), view.s);
     if (s >= READABLE) {
       view = { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, s };
       applyView();
@@ -679,7 +679,10 @@ export function mount(el, data, hooks = {}) {
                 view.cy + (e.clientY - r.top - h / 2) / view.s];
     zoom(Math.exp(-e.deltaY / 300), at);
   }, { passive: false });
-  const resize = new ResizeObserver(() => layoutStage());
+  let laidOutAt = 0;  // the width the stage was laid out for: a new height is no reason
+  const resize = new ResizeObserver(() => {
+    if (root.clientWidth !== laidOutAt) { laidOutAt = root.clientWidth; layoutStage(); }
+  });
   resize.observe(root);
 
   draw();
