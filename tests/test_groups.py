@@ -229,3 +229,18 @@ def test_every_box_is_as_wide_as_the_longest_sum_written_into_it():
         assert width[node] >= need - 0.05, (text, width[node])
         if node in out_width:  # a closed layer shows its result's gradient too
             assert out_width[node] >= need - 0.05, (text, out_width[node])
+
+
+def test_a_big_graphs_numbers_are_left_out_of_the_page_and_a_small_ones_kept():
+    x = ag.tensor(0.3, requires_grad=True, name="x")
+    y = x
+    for _ in range(60):
+        y = ag.tanh(y * 0.9)
+    data = sweep_data(record_backward(y, None, caller="test"), "t")
+    hidden = [n for n in data["nodes"] if n.get("hide")]
+    assert len(data["nodes"]) > 100 and len(hidden) == 1  # the one 0.9 all the loop uses
+    assert hidden[0]["lines"][0][:2] == ["c1", " constant"]
+    uses = [n for n in data["nodes"] if "· 0.9" in n["lines"][0][1]]
+    assert len(uses) == 60  # the formulas still show it
+    small = sweep_data(record_backward(ag.tanh(x * 0.9), None, caller="test"), "t")
+    assert not any(n.get("hide") for n in small["nodes"])

@@ -48,8 +48,9 @@ class SweepPlayer(anywidget.AnyWidget):
             raise ValueError(f"{type(self).__name__}: the sweep has no steps to show")
         self.recording = recording
         self.title = title
-        self._graph_layout: Layout = graph_layout(recording)
-        super().__init__(data=sweep_data(recording, title, self._graph_layout))
+        self._sizes: Layout = graph_layout(recording, placed=False)  # the page places boxes
+        self._placed: Layout | None = None
+        super().__init__(data=sweep_data(recording, title, self._sizes))
         self.observe(self._show, names="step")
         self._show()
 
@@ -97,6 +98,13 @@ class SweepPlayer(anywidget.AnyWidget):
         return self.recording.final_values[self.node_id(label)]
 
     # ------------------------------------------------------------------ pictures
+    @property
+    def _graph_layout(self) -> Layout:
+        """The whole graph laid out in Python, for still pictures (made on first use)."""
+        if self._placed is None:
+            self._placed = graph_layout(self.recording)
+        return self._placed
+
     def frame_svg(self, step: int) -> str:
         """A still picture of frame ``step`` as SVG text (for documents; the player draws its
         frames in the browser)."""
@@ -106,14 +114,14 @@ class SweepPlayer(anywidget.AnyWidget):
         n = len(self.recording.frames)
         heading = f"{self.title} — step {frame.index + 1} of {n}"
         if self.recording.direction == "forward":
-            notes = _forward_notes(self.recording, frame, self._graph_layout)
+            notes = _forward_notes(self.recording, frame, self._sizes)
             return render(self.recording.graph, show_grads=False,
                           highlight_nodes=frame.nodes, highlight_edges=frame.edges,
                           node_notes=notes,
                           layout=self._graph_layout, title=heading)
         return render(self.recording.graph, show_grads=True, grads=frame.values,
                       highlight_nodes=frame.nodes, highlight_edges=frame.edges,
-                      node_notes=_reverse_notes(frame, self._graph_layout),
+                      node_notes=_reverse_notes(frame, self._sizes),
                       layout=self._graph_layout, title=heading)
 
     def final_svg(self) -> str:
@@ -133,7 +141,7 @@ class SweepPlayer(anywidget.AnyWidget):
                           grads=None if forward else values, node_notes=notes,
                           title=f"{self.title} — result", footer=small.notes)
         if self.recording.direction == "forward":
-            notes = _forward_notes(self.recording, last, self._graph_layout)
+            notes = _forward_notes(self.recording, last, self._sizes)
             return render(self.recording.graph, show_grads=False, node_notes=notes,
                           layout=self._graph_layout, title=f"{self.title} — result")
         return render(self.recording.graph, show_grads=True, grads=last.values,

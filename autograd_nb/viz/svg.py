@@ -23,7 +23,7 @@ from ..tables import format_value
 from .layout import Layout, layered_layout
 
 __all__ = [
-    "render", "layout_for", "scene", "to_svg", "path_data", "Scene", "Box", "Arrow", "Line",
+    "render", "layout_for", "sized_layout", "box_sizes", "scene", "to_svg", "path_data", "Scene", "Box", "Arrow", "Line",
     "node_title", "edge_text", "PALETTE", "FONT", "FONT_SIZE", "CHAR_WIDTH", "LINE_HEIGHT", "PAD",
 ]
 
@@ -201,6 +201,29 @@ def layout_for(graph: Graph, *, show_grads: bool = True, grad_lines: bool = True
                note_lines: int = 0) -> Layout:
     """A layout that fits every frame of ``graph``: room for a gradient line on every node
     (``grad_lines``) and ``note_lines`` extra lines, so frames can change text, not places."""
+    sizes, labels = box_sizes(graph, show_grads=show_grads, grad_lines=grad_lines,
+                              note_lines=note_lines)
+    return layered_layout(
+        [n.id for n in graph.nodes],
+        [(e.src, e.dst, e.position) for e in graph.edges],
+        sizes, label_sizes=labels,
+    )
+
+
+def sized_layout(graph: Graph, **room) -> Layout:
+    """``layout_for``'s box sizes with every box at the origin, for a front end that places
+    the boxes itself (the player's page does, with ``static/layout.js``); ``room`` as there."""
+    sizes, _ = box_sizes(graph, **room)
+    origin = (0.0, 0.0)
+    routes = {(e.src, e.dst, e.position): (origin, origin) for e in graph.edges}
+    return Layout({i: origin for i in sizes}, sizes, {i: 0 for i in sizes}, routes,
+                  dict.fromkeys(routes, origin), 0.0, 0.0)
+
+
+def box_sizes(graph: Graph, *, show_grads: bool = True, grad_lines: bool = True,
+              note_lines: int = 0) -> tuple[dict, dict]:
+    """Each box's (width, height), with the room ``layout_for`` describes, and each edge
+    label's size."""
     sizes = {}
     for node in graph.nodes:
         grad = node.grad
@@ -214,11 +237,7 @@ def layout_for(graph: Graph, *, show_grads: bool = True, grad_lines: bool = True
         text = edge_text(graph, edge)
         if text:
             labels[(edge.src, edge.dst, edge.position)] = (len(text) * CHAR_WIDTH + 8, 16.0)
-    return layered_layout(
-        [n.id for n in graph.nodes],
-        [(e.src, e.dst, e.position) for e in graph.edges],
-        sizes, label_sizes=labels,
-    )
+    return sizes, labels
 
 
 def scene(

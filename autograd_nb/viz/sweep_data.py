@@ -31,6 +31,7 @@ from .svg import (
     PALETTE,
     layout_for,
     scene,
+    sized_layout,
 )
 
 __all__ = ["sweep_data", "sweep_json", "graph_layout", "reverse_note", "fit"]
@@ -42,11 +43,12 @@ DATA_VERSION = 2
 MAX_BOXES = 100
 
 
-def graph_layout(recording: Recording) -> Layout:
-    """A layout with room in every box for the lines any frame writes (gradient, note)."""
+def graph_layout(recording: Recording, placed: bool = True) -> Layout:
+    """A layout with room in every box for the lines any frame writes (gradient, note);
+    ``placed=False`` gives the sizes alone (the page places the boxes itself)."""
     forward = recording.direction == "forward"
-    return layout_for(recording.graph, show_grads=not forward, grad_lines=not forward,
-                      note_lines=1)
+    return (layout_for if placed else sized_layout)(
+        recording.graph, show_grads=not forward, grad_lines=not forward, note_lines=1)
 
 
 def sweep_data(recording: Recording, title: str, layout: Layout | None = None,
@@ -54,12 +56,18 @@ def sweep_data(recording: Recording, title: str, layout: Layout | None = None,
     """The graph (once) and every step of ``recording`` (what it changes), as JSON-ready data.
 
     Groups start closed as ``player_groups`` decides for ``max_boxes``."""
-    layout = layout or graph_layout(recording)
+    layout = layout or graph_layout(recording, placed=False)
     forward = recording.direction == "forward"
     base = scene(recording.graph, show_grads=not forward, grads={}, layout=layout)
     edge_index = {arrow.key: k for k, arrow in enumerate(base.arrows)}
     groups = player_groups(recording.graph, max_boxes)
     inner = innermost_groups(groups, len(recording.graph.nodes))
+    # as draw does for a big graph: numbers written in the code need no box (the formulas
+    # that use them show them), and one used all along a long loop would stretch arrows
+    # across the whole picture
+    hidden = set() if len(recording.graph) <= max_boxes else {
+        n.id for n in recording.graph.nodes
+        if n.kind == "const" and not n.name and n.value is not None and n.value.size == 1}
     steps = [_step(recording, frame, edge_index, layout) for frame in recording.frames]
     # every box as wide as the longest running sum (or tangent) any step writes into it
     width = {box.id: box.w for box in base.boxes}
@@ -75,7 +83,8 @@ def sweep_data(recording: Recording, title: str, layout: Layout | None = None,
                  "char": CHAR_WIDTH},
         "palette": {k: v for k, v in PALETTE.items() if isinstance(v, str)},
         "legend": list(base.footer),
-        "nodes": [_node(box, width[box.id], inner[box.id]) for box in base.boxes],
+        "nodes": [_node(box, width[box.id], inner[box.id], box.id in hidden)
+                  for box in base.boxes],
         "edges": [_edge(arrow) for arrow in base.arrows],
         "groups": [_group(group, width[max(group.nodes)]) for group in groups],
         "steps": steps,
@@ -88,9 +97,9 @@ def sweep_json(data: dict) -> str:
     return text.replace("</", "<\\/")
 
 
-def _node(box, width: float, group: int | None) -> dict:
-    """One box: size, colours, its fixed lines of text (label, formula, value) and the
-    smallest group it is in."""
+def _node(box, width: float, group: int | None, hidden: bool) -> dict:
+    """One box: size, colours, its fixed lines of text (label, formula, value), the smallest
+    group it is in, and whether the page leaves it out (a number in a big graph)."""
     out = {
         "id": box.id, "cls": box.classes, "w": round(width, 1), "h": round(box.h, 1),
         "fill": box.fill, "stroke": box.stroke, "sw": box.stroke_width, "dashed": box.dashed,
@@ -98,6 +107,8 @@ def _node(box, width: float, group: int | None) -> dict:
     }
     if group is not None:
         out["g"] = group
+    if hidden:
+        out["hide"] = True
     return out
 
 

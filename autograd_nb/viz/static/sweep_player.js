@@ -91,7 +91,8 @@ function shownGraph(data, closed) {
     }
     return outer.get(g);
   }
-  const rep = data.nodes.map((nd) => {
+  const rep = data.nodes.map((nd) => {  // -1: not shown (a number of a big graph)
+    if (nd.hide) return -1;
     const g = outermostClosed(nd.g);
     return g >= 0 ? N + g : nd.id;
   });
@@ -99,7 +100,7 @@ function shownGraph(data, closed) {
   const arrows = [], arrowOf = [], merged = new Map(), slots = new Map();
   data.edges.forEach((e) => {
     const s = rep[e.src], d = rep[e.dst];
-    if (s === d) { arrowOf.push(-1); return; }  // inside a closed group
+    if (s === d || s < 0) { arrowOf.push(-1); return; }  // inside a closed group, or hidden
     if (s === e.src && d === e.dst) {
       arrowOf.push(arrows.length);
       arrows.push({ key: [s, d, e.pos], label: e.label, tip: e.tip });
@@ -114,7 +115,7 @@ function shownGraph(data, closed) {
     }
     arrowOf.push(merged.get(pair));
   });
-  const boxes = [...new Set(rep)].sort((a, b) => a - b);
+  const boxes = [...new Set(rep)].filter((id) => id >= 0).sort((a, b) => a - b);
   // open groups whose boxes are shown get a frame, outer frames around inner ones
   const frames = data.groups.filter((g) => !closed.has(g.id) &&
                                            outermostClosed(g.parent) < 0);
@@ -147,7 +148,7 @@ function placeGraph(data, shown) {
   const members = new Map(shown.frames.map((g) => [g.id, new Set()]));
   for (const nd of data.nodes) {  // the shown boxes inside each framed group
     for (let g = nd.g; g !== undefined && g !== null; g = data.groups[g].parent) {
-      if (members.has(g)) members.get(g).add(shown.rep[nd.id]);
+      if (members.has(g) && shown.rep[nd.id] >= 0) members.get(g).add(shown.rep[nd.id]);
     }
   }
   const frames = [];
@@ -263,7 +264,7 @@ function shellMarkup(data) {
   const n = data.steps.length;
   const speeds = SPEEDS.map((v) =>
     `<option value="${v}"${v === 2 ? " selected" : ""}>${v}</option>`).join("");
-  const labels = [...new Set([...data.nodes.map((nd) => nd.lines[0][0]),
+  const labels = [...new Set([...data.nodes.filter((nd) => !nd.hide).map((nd) => nd.lines[0][0]),
                               ...data.groups.map((g) => g.label)])].sort();
   const grouping = data.groups.length ?
     '<button class="agnb-open-all" title="open every group">open all</button>' +
@@ -349,7 +350,7 @@ export function mount(el, data, hooks = {}) {
     applyView();
   }
   function boxesOf(ids) {
-    return [...new Set(ids.map((id) => shown.rep[id]))];
+    return [...new Set(ids.map((id) => shown.rep[id]))].filter((box) => box >= 0);
   }
   function regroup(change, focus, whole = false) {
     // open or close groups, lay the graph out again, and bring ``focus`` (node ids) to view:
@@ -566,7 +567,7 @@ export function mount(el, data, hooks = {}) {
     // a node (or a group) by its name; the groups closed around it open
     const want = text.trim().toLowerCase();
     if (!want) return;
-    const named = [...data.nodes.map((nd) => [nd.lines[0][0], nd.id, null]),
+    const named = [...data.nodes.filter((nd) => !nd.hide).map((nd) => [nd.lines[0][0], nd.id, null]),
                    ...data.groups.map((g) => [g.label, null, g])];
     const hits = named.filter(([name]) => name.toLowerCase() === want);
     const matches = hits.length ? hits :
