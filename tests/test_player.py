@@ -294,3 +294,33 @@ def test_players_refuse_released_graphs():
     d.backward()
     with pytest.raises(ag.ReleasedGraphError, match="retain_graph=True"):
         BackwardPlayer(d)
+
+
+def test_a_recording_holds_one_value_per_step_not_every_value_per_frame():
+    """Frames share what the steps wrote and replay it: the recording of a 2,001-node chain
+    (4,001 steps) stays small, where a copy of every running sum per frame would hold about
+    four million values."""
+    import tracemalloc
+
+    from autograd_nb.viz.recording import record_backward
+
+    x = ag.tensor(0.3, requires_grad=True, name="x")
+    y = x
+    for _ in range(1000):
+        y = ag.tanh(y * 0.9)
+    tracemalloc.start()
+    try:
+        recording = record_backward(y)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    frames = recording.frames
+    assert len(frames) == 4001
+    assert held < 20e6, f"the recording holds {held / 1e6:.0f} MB"
+    history = frames[0].history
+    assert all(f.history is history for f in frames) and len(history.writes) == len(frames)
+    last = frames[-1]
+    assert last.kind == "leaf" and last.values[last.node] == last.value
+    y.backward()
+    assert float(last.value) == pytest.approx(float(x.grad))
+    assert len(last.final) == len(recording.graph.nodes) - 1  # all but the constant 0.9

@@ -132,8 +132,9 @@ class SweepPlayer(anywidget.AnyWidget):
         if len(graph) > MAX_BOXES:
             small = collapse(graph, MAX_BOXES)
             # a merged box shows the value of the node it ends with (a module's result)
-            values = {box: last.values[max(members)]
-                      for box, members in small.members.items() if max(members) in last.values}
+            written = last.values
+            values = {box: written[max(members)]
+                      for box, members in small.members.items() if max(members) in written}
             forward = self.recording.direction == "forward"
             notes = {box: f"d{small.graph.nodes[box].label} = {number(v)}"
                      for box, v in values.items()} if forward else None

@@ -11,7 +11,7 @@ arrays only; players and the HTML export read nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from ..tensor import Tensor, as_values, got, need_tensor
 from .svg import node_title
 
 __all__ = [
-    "Term", "Frame", "Recording", "record_backward", "record_forward_mode",
+    "Term", "Frame", "History", "Recording", "record_backward", "record_forward_mode",
     "frames_from_sweep", "frames_from_forward", "number",
 ]
 
@@ -42,6 +42,30 @@ class Term:
     value: np.ndarray
 
 
+class History:
+    """What each step of a sweep writes, in order: the node, its new value (a running sum,
+    a final gradient, a tangent) and whether that value is now complete. The frames of a
+    recording share it and replay it up to their step, so a recording holds one value per
+    step (nodes + steps), never a copy of every value per frame (nodes × steps)."""
+
+    __slots__ = ("writes",)
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[int, np.ndarray, bool]] = []
+
+    def write(self, node: int, value, final: bool) -> None:
+        self.writes.append((node, np.array(value), final))
+
+    def values_at(self, step: int) -> dict[int, np.ndarray]:
+        values = {}
+        for node, value, _ in self.writes[: step + 1]:
+            values[node] = value
+        return values
+
+    def final_at(self, step: int) -> frozenset[int]:
+        return frozenset(node for node, _, final in self.writes[: step + 1] if final)
+
+
 @dataclass(frozen=True)
 class Frame:
     """One step of a sweep, as a picture shows it.
@@ -53,8 +77,8 @@ class Frame:
     equation    the step as one line with its numbers
     note        what happens, in words
     terms       the chain terms summed so far into the node the step writes to
-    values      gradient (reverse) or tangent (forward) of every node reached so far, by id
-    final       ids of the nodes whose value is complete
+    history     what every step writes (shared by the frames; read ``value``, ``values``
+                and ``final``)
     row         this step as a row of the trace table
     detail      the full values of the step, for tensors
     term        the chain term this step adds (reverse "edge" frames)
@@ -68,11 +92,26 @@ class Frame:
     equation: str
     note: str
     terms: tuple[Term, ...]
-    values: dict[int, np.ndarray]
-    final: frozenset[int]
+    history: History = field(repr=False, compare=False)
     row: tuple[str, ...] = ()
     detail: str = ""
     term: Term | None = None
+
+    @property
+    def value(self) -> np.ndarray:
+        """The value this step writes: the running sum of the input an edge feeds, a node's
+        complete gradient, or a tangent."""
+        return self.history.writes[self.index][1]
+
+    @property
+    def values(self) -> dict[int, np.ndarray]:
+        """Gradient (reverse) or tangent (forward) of every node reached so far, by id."""
+        return self.history.values_at(self.index)
+
+    @property
+    def final(self) -> frozenset[int]:
+        """Ids of the nodes whose value is complete."""
+        return self.history.final_at(self.index)
 
 
 @dataclass(frozen=True)
@@ -161,15 +200,13 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
     def adj(i: int) -> str:
         return f"∂{top}/∂{labels[i]}"
 
-    values: dict[int, np.ndarray] = {}
+    history = History()
     terms: dict[int, list[Term]] = {}
-    final: set[int] = set()
     frames: list[Frame] = []
     for index, s in enumerate(steps):
         node = graph.keys[s.node]
         if s.kind == "visit":
-            values[node] = np.array(s.grad)
-            final.add(node)
+            history.write(node, s.grad, final=True)
             if node == root:
                 equation = f"{adj(node)} = {number(s.grad)}"
                 note = f"the seed: the sweep starts from {top} itself"
@@ -181,7 +218,7 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
                         f"{labels[node]}'s inputs")
             frames.append(Frame(
                 index, "visit", node, (node,), (), equation, note, tuple(terms.get(node, ())),
-                dict(values), frozenset(final),
+                history,
                 row=(str(index + 1), f"visit {labels[node]}", _chains(node, root, terms),
                      number(s.grad)),
                 detail=f"{adj(node)} =\n{_full(s.grad)}",
@@ -204,7 +241,7 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
             chain = terms.setdefault(parent, [])
             chain.append(term)
             chain.sort(key=lambda t: t.via)  # terms read in tape order, as the graph does
-            values[parent] = np.array(s.total)
+            history.write(parent, s.total, final=False)
             equation = _sum_line(adj(parent), chain, s.total)
             so_far = "" if s.terms == 1 else f"; {s.terms} chains summed so far"
             note = (f"{adj(parent)} += {term.symbol} = {numbers} = {number(s.contribution)}"
@@ -212,7 +249,7 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
             shown = "(not diagonal: the vjp rule)" if s.local is None else _full(s.local)
             frames.append(Frame(
                 index, "edge", node, (node, parent), (key,), equation, note, tuple(chain),
-                dict(values), frozenset(final),
+                history,
                 row=(str(index + 1), f"{adj(parent)} += {term.symbol}",
                      f"{numbers} = {number(s.contribution)}", number(s.total)),
                 detail=(f"upstream {adj(node)} =\n{_full(s.grad)}\n"
@@ -222,14 +259,13 @@ def frames_from_sweep(graph: Graph, steps: Sequence[SweepStep]) -> tuple[Frame, 
                 term=term,
             ))
         else:  # leaf
-            values[node] = np.array(s.grad)
-            final.add(node)
+            history.write(node, s.grad, final=True)
             equation = _sum_line(adj(node), terms.get(node, ()), s.grad)
             note = (f"{labels[node]} is an input: {adj(node)} is final and goes to "
                     f"{labels[node]}.grad")
             frames.append(Frame(
                 index, "leaf", node, (node,), (), equation, note, tuple(terms.get(node, ())),
-                dict(values), frozenset(final),
+                history,
                 row=(str(index + 1), f"{labels[node]}.grad = {adj(node)}", "", number(s.grad)),
                 detail=f"{labels[node]}.grad =\n{_full(s.grad)}",
             ))
@@ -261,23 +297,23 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
     Tangents are written as differentials: ``dh = ∂h/∂a·da + ∂h/∂b·db``.
     """
     labels = [n.label for n in graph.nodes]
-    values: dict[int, np.ndarray] = {}
-    final: set[int] = set()
+    history = History()
+    tangents: dict[int, np.ndarray] = {}
     frames: list[Frame] = []
     for s in steps:
         if s.node not in graph.keys:
             continue  # computed by f but not on the way to the output
         node = graph.keys[s.node]
         index = len(frames)
-        values[node] = np.array(s.tangent)
-        final.add(node)
+        history.write(node, s.tangent, final=True)
+        tangents[node] = s.tangent
         name = labels[node]
         if s.kind == "seed":
             equation = f"d{name} = {number(s.tangent)}"
             frames.append(Frame(
                 index, "seed", node, (node,), (), equation,
                 f"the seed: the direction of the jvp gives input {name} the tangent "
-                f"{number(s.tangent)}", (), dict(values), frozenset(final),
+                f"{number(s.tangent)}", (), history,
                 row=(str(index + 1), f"seed d{name}", "", number(s.tangent)),
                 detail=f"d{name} =\n{_full(s.tangent)}",
             ))
@@ -288,7 +324,7 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
             src = inputs[position]
             key = (src, node, position)
             partial = f"∂{name}/∂{labels[src]}"
-            tangent = values.get(src, np.zeros(()))
+            tangent = tangents.get(src, np.zeros(()))
             if local is not None and np.size(local) == 1 and np.size(tangent) == 1:
                 numbers = f"{_factor(local)}·{_factor(tangent)}"
             elif local is not None:
@@ -303,7 +339,7 @@ def frames_from_forward(graph: Graph, steps: Sequence[ForwardStep]) -> tuple[Fra
             f"{name} {node_title(graph, graph.nodes[node])[1]}: its tangent d{name} is "
             + ("local derivative × input tangent" if len(terms) == 1 else
                f"the sum over its {len(terms)} inputs of local derivative × input tangent"),
-            tuple(terms), dict(values), frozenset(final),
+            tuple(terms), history,
             row=(str(index + 1), f"d{name} = " + " + ".join(t.symbol for t in terms),
                  " + ".join(t.numbers for t in terms), number(s.tangent)),
             detail="\n".join([f"d{name} =\n{_full(s.tangent)}"] + [

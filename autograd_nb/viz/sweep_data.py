@@ -150,7 +150,7 @@ def _step(recording: Recording, frame: Frame, edge_index: dict, layout: Layout) 
         "eq": frame.equation, "note": frame.note, "row": list(frame.row),
         "detail": frame.detail,
     }
-    value = frame.values[target]
+    value = frame.value  # what the step writes into target
     if recording.direction == "forward":
         label = recording.graph.nodes[target].label
         step["set"] = [target, fit((f"d{label} = {number(value)}", f"d{label} ="),
