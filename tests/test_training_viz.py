@@ -444,6 +444,11 @@ def test_playground_shows_a_picture_without_a_kernel_and_draws_a_graph():
         assert (b is None and p.grad is None) or np.array_equal(b, np.array(p.grad))
     with pytest.raises(IndexError, match="graph_of_sample: sample 999"):
         pg.graph_of_sample(999)
+    picture = pg.draw_graph(3)  # the same graph, still, with one backward pass's gradients
+    assert len(picture.graph.nodes) > 5
+    assert any(n.grad is not None for n in picture.graph.nodes if n.kind == "leaf")
+    for b, p in zip(before, pg.model.parameters()):  # and the parameters' .grad as it was
+        assert (b is None and p.grad is None) or np.array_equal(b, np.array(p.grad))
 
 
 # ----------------------------------------------------------------------------- pictures

@@ -346,19 +346,41 @@ class Playground(w.VBox):
             f"{self.test_loss:.4f}{quality}"
         )
 
+    def draw_graph(self, sample: int = 0):
+        """The same graph as ``graph_of_sample`` as a still picture (``viz.draw``, layers
+        collapsed when big), with the gradients of one backward pass, for documents. The
+        parameters' ``.grad`` is left as it was."""
+        from .draw import draw
+
+        x, target = self._sample(sample, "draw_graph")
+        before = [p.grad for p in self.model.parameters()]
+        for p in self.model.parameters():
+            p.grad = None
+        loss = self._loss_fn(self.model(x), target)
+        loss.backward()
+        picture = draw(loss, title=f"loss on training sample {sample}")
+        for p, grad in zip(self.model.parameters(), before):
+            p.grad = grad
+        return picture
+
+    def _sample(self, sample: int, caller: str):
+        """Training sample ``sample`` as a one-row batch (input tensor, target)."""
+        whole_number(sample, f"Playground.{caller}: sample", low=0)
+        if sample >= len(self.X_train):
+            raise IndexError(f"Playground.{caller}: sample {sample} is past the "
+                             f"{len(self.X_train)} training samples; give 0 to "
+                             f"{len(self.X_train) - 1}")
+        return (Tensor(self.X_train[sample:sample + 1], name="x"),
+                self.y_train[sample:sample + 1])
+
     def graph_of_sample(self, sample: int = 0):
         """The reverse sweep of the loss on one training sample, in the sweep player: each
         layer one box that opens on click (no ``.grad`` is written)."""
         from .player import BackwardPlayer
 
-        whole_number(sample, "Playground.graph_of_sample: sample", low=0)
-        if sample >= len(self.X_train):
-            raise IndexError(f"Playground.graph_of_sample: sample {sample} is past the "
-                             f"{len(self.X_train)} training samples; give 0 to "
-                             f"{len(self.X_train) - 1}")
-        x = Tensor(self.X_train[sample:sample + 1], name="x")
-        loss = self._loss_fn(self.model(x), self.y_train[sample:sample + 1])
-        return BackwardPlayer(loss, title=f"loss on training sample {sample}")
+        x, target = self._sample(sample, "graph_of_sample")
+        return BackwardPlayer(self._loss_fn(self.model(x), target),
+                              title=f"loss on training sample {sample}")
 
     # ---------------------------------------------------------------------------- widget
     def _build_widget(self) -> None:
