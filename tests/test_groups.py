@@ -244,3 +244,25 @@ def test_a_big_graphs_numbers_are_left_out_of_the_page_and_a_small_ones_kept():
     assert len(uses) == 60  # the formulas still show it
     small = sweep_data(record_backward(ag.tanh(x * 0.9), None, caller="test"), "t")
     assert not any(n.get("hide") for n in small["nodes"])
+
+
+def test_a_big_graph_without_modules_or_chains_merges_its_earliest_part_as_draw_does():
+    rng = np.random.default_rng(1)
+    acts = [ag.tensor(v, name=f"x{i}") for i, v in enumerate(rng.normal(size=4))]
+    for _ in range(2):
+        acts = [ag.tanh(sum((ag.tensor(rng.normal(), requires_grad=True) * a for a in acts),
+                            ag.tensor(0.1, requires_grad=True))) for _ in range(16)]
+    loss = sum(acts[1:], acts[0])
+    graph = describe(loss)
+    assert len(graph.nodes) > 1000 and graph.groups == ()
+    groups = player_groups(graph, max_nodes=100)
+    early = groups[-1]
+    assert early.kind == "earlier part" and early.closed and early.parent is None
+    assert early.label == f"first {len(early.nodes):,} nodes"
+    closed = {g.id for g in groups if g.closed}
+    assert shown_boxes(groups, len(graph.nodes), closed) <= 100
+    inside = set(early.nodes)
+    # nothing kept outside feeds the merged box: the picture stays acyclic
+    assert not any(e.dst in inside and e.src not in inside for e in graph.edges)
+    assert graph.outputs[0] not in inside
+    assert player_groups(graph, max_nodes=2000) == ()  # a graph that fits keeps every box

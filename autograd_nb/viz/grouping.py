@@ -5,7 +5,8 @@
 single steps that ``draw`` merges when a graph is too big (``tanh ×300``, see ``collapse``).
 Groups nest (a chain inside a layer, a layer inside a network). It also says which start
 closed: every module call with no group inside (a layer is one box until it is clicked open),
-then, while the graph shows more than ``max_nodes`` boxes, every group one level further out.
+then, while the graph shows more than ``max_nodes`` boxes, every group one level further out;
+if it still does, the earliest part of it, as ``draw`` merges it, becomes one closed group.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Group:
 
     id: int
     label: str
-    kind: str  # the module's class, or "chain"
+    kind: str  # the module's class, "chain" or "earlier part"
     parent: int | None
     nodes: tuple[int, ...]
     summary: str  # what it computes, from its operations: "linear", "(mul → add) ×16"
@@ -94,5 +95,53 @@ def player_groups(graph: Graph, max_nodes: int = 100) -> tuple[Group, ...]:
         if shown_boxes(groups, len(graph.nodes), closed) <= max_nodes:
             break
         closed |= {g.id for g in groups if depth[g.id] == level}
-    return tuple(Group(g.id, g.label, g.kind, g.parent, g.nodes, g.summary, g.id in closed)
-                 for g in groups)
+    groups = [Group(g.id, g.label, g.kind, g.parent, g.nodes, g.summary, g.id in closed)
+              for g in groups]
+    if shown_boxes(groups, len(graph.nodes), closed) > max_nodes:
+        groups = _earlier_part(graph, groups, closed, max_nodes, summary)
+    return tuple(groups)
+
+
+def _earlier_part(graph: Graph, groups: list[Group], closed: set[int], max_nodes: int,
+                  summary) -> list[Group]:
+    """``groups`` and one more, closed: everything shown before the last ``max_nodes - 1``
+    boxes, as ``draw`` merges the earliest part of a graph that is still too big. A box
+    counts from its last node (a group) or from its first use (an input), so nothing kept
+    feeds the merged box and the picture stays acyclic."""
+    parent = {g.id: g.parent for g in groups}
+    by_id = {g.id: g for g in groups}
+
+    def outermost_closed(g):
+        found = None
+        while g is not None:
+            if g in closed:
+                found = g
+            g = parent[g]
+        return found
+
+    first_use: dict[int, int] = {}
+    for e in graph.edges:
+        first_use[e.src] = min(first_use.get(e.src, e.dst), e.dst)
+    inner = innermost_groups(groups, len(graph.nodes))
+    units: dict[tuple, int] = {}  # a box shown -> where it comes in the tape
+    for node in graph.nodes:
+        top = outermost_closed(inner[node.id])
+        if top is not None:
+            units[("group", top)] = max(by_id[top].nodes)
+        elif node.inputs:
+            units[("node", node.id)] = node.id
+        elif node.id in first_use:
+            units[("node", node.id)] = first_use[node.id]
+    order = sorted(units, key=lambda u: units[u])
+    early = order[: max(len(order) - (max_nodes - 1), 0)]
+    if len(early) < 2:
+        return groups
+    nodes = sorted(i for kind, ref in early
+                   for i in (by_id[ref].nodes if kind == "group" else (ref,)))
+    new = len(groups)
+    tops = {ref for kind, ref in early if kind == "group"}
+    out = [Group(g.id, g.label, g.kind, new if g.id in tops else g.parent, g.nodes, g.summary,
+                 g.closed) for g in groups]
+    out.append(Group(new, f"first {len(nodes):,} nodes", "earlier part", None, tuple(nodes),
+                     summary(nodes), True))
+    return out

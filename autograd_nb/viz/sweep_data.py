@@ -124,7 +124,8 @@ def _edge(arrow) -> dict:
 def _group(group: Group, result_width: float) -> dict:
     """One group and the box it shows when closed: its name, its class, what it computes,
     and room for its result's running sum or tangent (as wide as the result's own box)."""
-    what = "module" if group.kind != "chain" else "chain of single steps"
+    what = {"chain": "a chain of single steps",
+            "earlier part": "the earliest part of the graph"}.get(group.kind, "a module call")
     kind = "" if group.kind in ("chain", group.label) else f" {group.kind}"
     lines = [[group.label, kind, "text"],
              ["", f"{len(group.nodes)} boxes · {group.summary}", "note"]]

@@ -135,7 +135,9 @@ function placeGraph(data, shown) {
   // a frame is padded by 8 px for each open group inside it, and its name sits above its
   // right end (where a group's result is)
   const framed = new Set(shown.frames.map((g) => g.id)), nesting = new Map();
-  for (const g of [...shown.frames].reverse()) {  // inner groups come after outer ones
+  const depth = (g) => (g.parent === null ? 0 : 1 + depth(data.groups[g.parent]));
+  const innerFirst = [...shown.frames].sort((a, b) => depth(b) - depth(a));
+  for (const g of innerFirst) {
     const inner = nesting.get(g.id) || 0;
     if (g.parent !== null && framed.has(g.parent)) {
       nesting.set(g.parent, Math.max(nesting.get(g.parent) || 0, inner + 1));
