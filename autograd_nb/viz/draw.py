@@ -99,8 +99,9 @@ def draw(
     constants grey, operations amber, the output green; edges carry local derivatives where
     they are one number or a few; gradients show (in orange) once a backward pass set them
     and ``show_grads`` is true. A graph with more than ``max_nodes`` nodes is collapsed
-    (chains into "×N" boxes, then the earliest part into one box) and the picture says so;
-    ``max_nodes=None`` draws every node.
+    (each call of an ``nn.Module`` into one box named by its path, chains into "×N" boxes,
+    then the earliest part into one box) and the picture says so; ``max_nodes=None`` draws
+    every node.
 
     ``names`` labels the boxes with your own variable names: ``draw(d, names=locals())``
     finds each tensor of the graph among the values of that dict and writes its name in its
