@@ -43,8 +43,9 @@ STYLE = """
 """
 
 STATIC = Path(__file__).with_name("static")
-LAYOUT_JS = STATIC / "layout.js"  # plain functions: the layered layout, as layout.py
-PLAYER_JS = STATIC / "sweep_player.js"
+# the player's module, in this order: plain functions (the layered layout, as layout.py; the
+# graph as shown, placed and drawn), then the player, which uses them
+PLAYER_FILES = ("layout.js", "graph_view.js", "sweep_player.js")
 
 # After the module's code, in the same <script type="module">: read the data, mount the
 # player, and let ``page.html#step=8`` open (or jump) at "step 8", counted from 1.
@@ -62,9 +63,9 @@ agnbRoot.firstElementChild.focus({ preventScroll: true });
 
 
 def player_script() -> str:
-    """The front-end player module, shared with the widget: the layout's functions
-    (``static/layout.js``) followed by the player (``static/sweep_player.js``), one ES module."""
-    return LAYOUT_JS.read_text(encoding="utf-8") + "\n" + PLAYER_JS.read_text(encoding="utf-8")
+    """The front-end player module, shared with the widget: ``PLAYER_FILES`` joined into one
+    ES module."""
+    return "\n".join((STATIC / name).read_text(encoding="utf-8") for name in PLAYER_FILES)
 
 
 def inline_svg(svg: str) -> str:
