@@ -105,8 +105,15 @@ function placeGraph(data, shown) {
       x0 = Math.min(x0, x - w / 2); x1 = Math.max(x1, x + w / 2);
       y0 = Math.min(y0, y - h / 2); y1 = Math.max(y1, y + h / 2);
     }
+    // the layout does not keep a group's boxes together: a tint behind each of its own
+    // boxes says which are members, the dashed outline only how far the group reaches (a
+    // group that was open from the start, around the whole network, gets no tint)
+    const halos = !g.closed ? [] : ids.map((id) => {
+      const [x, y] = lay.positions.get(id), [w, h] = lay.sizes.get(id);
+      return { x: x - w / 2 - 5, y: y - h / 2 - 5, w: w + 10, h: h + 10 };
+    });
     frames.push({ group: g, x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad,
-                  h: y1 - y0 + 2 * pad });
+                  h: y1 - y0 + 2 * pad, halos });
   }
   return { ...lay, frames };
 }
@@ -171,10 +178,13 @@ function groupBox(g) {
 
 function frameMarkup(f, font) {
   const g = f.group, kind = g.kind === "chain" || g.kind === g.label ? "" : ` \u00b7 ${g.kind}`;
+  const halos = f.halos.map((h) => `<rect class="agnb-halo" x="${f1(h.x)}" y="${f1(h.y)}" ` +
+    `width="${f1(h.w)}" height="${f1(h.h)}" rx="9"/>`).join("");
   return `<g class="agnb-frame" data-group="${g.id}"><title>${esc(g.label)}: click its name ` +
-    `to close it into one box</title><rect x="${f1(f.x)}" y="${f1(f.y)}" width="${f1(f.w)}" ` +
-    `height="${f1(f.h)}" rx="10"/><text x="${f1(f.x + f.w - 4)}" y="${f1(f.y - 5)}" ` +
-    `text-anchor="end" font-size="${font.size}">\u25BE ${esc(g.label)}${esc(kind)}</text></g>`;
+    `to close it into one box</title>${halos}<rect class="agnb-outline" x="${f1(f.x)}" ` +
+    `y="${f1(f.y)}" width="${f1(f.w)}" height="${f1(f.h)}" rx="10"/>` +
+    `<text x="${f1(f.x + f.w - 4)}" y="${f1(f.y - 5)}" text-anchor="end" ` +
+    `font-size="${font.size}">\u25BE ${esc(g.label)}${esc(kind)}</text></g>`;
 }
 
 function graphMarkup(data, shown, lay) {

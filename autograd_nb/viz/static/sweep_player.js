@@ -54,8 +54,8 @@ const CSS = `
 .ag-node.agnb-found .agnb-found-ring{display:inline}
 .ag-edge.agnb-lit path{stroke:#f59e0b;stroke-width:3}
 .ag-edge.agnb-lit polygon{fill:#f59e0b}
-.agnb-frame rect{fill:rgba(109,40,217,0.03);stroke:#6d28d9;stroke-width:1.2;
-  stroke-dasharray:6 4}
+.agnb-frame .agnb-outline{fill:none;stroke:#6d28d9;stroke-width:1.2;stroke-dasharray:6 4}
+.agnb-frame .agnb-halo{fill:rgba(109,40,217,0.10);stroke:none}
 .agnb-frame text{fill:#6d28d9;font-weight:bold;cursor:pointer;paint-order:stroke;
   stroke:#ffffff;stroke-width:4px;stroke-linejoin:round}
 `;
