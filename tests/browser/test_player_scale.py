@@ -280,6 +280,23 @@ def test_modules_are_boxes_that_open_and_close(offline_page, tmp_path):
     assert opened == closed - 1 + len(neuron.nodes), (closed, opened, len(neuron.nodes))
     frame = page.locator(".agnb-stage g.agnb-frame", has_text="layers.1.neurons.3")
     expect(frame).to_have_count(1)
+    # a tint behind each of its own boxes, and each tint behind one of them
+    halos = frame.locator("rect.agnb-halo")
+    expect(halos).to_have_count(len(neuron.nodes))
+    members = {f"node-{i}" for i in neuron.nodes}
+    behind = page.evaluate("""(ids) => {
+      const frame = [...document.querySelectorAll('.agnb-stage g.agnb-frame')]
+        .find(f => f.textContent.includes('layers.1.neurons.3'));
+      const halos = [...frame.querySelectorAll('rect.agnb-halo')]
+        .map(r => r.getBoundingClientRect());
+      return [...document.querySelectorAll('.agnb-stage g.ag-node')].filter(g => {
+        const b = g.querySelector('rect:not(.agnb-ring):not(.agnb-found-ring)')
+          .getBoundingClientRect();
+        return halos.some(h => h.left <= b.left && h.right >= b.right &&
+                               h.top <= b.top && h.bottom >= b.bottom);
+      }).map(g => g.id);
+    }""", sorted(members))
+    assert set(behind) == members, set(behind) ^ members
     heights = _text_heights(page)
     assert heights and min(heights) >= MIN_TEXT_PX, sorted(heights)[:5]
     page.screenshot(path=str(ARTIFACTS / "player-network-neuron-open.png"))
