@@ -2,9 +2,10 @@
 
 A ``Scope`` is one call: the module's path (``layers.0``) and class (``Linear``), the range of
 tape indices its ``forward`` recorded, and the module itself, whose own parameters belong to
-the call too (held as long as the graph is, like the parameters themselves). ``Module.__call__`` leaves the scope on its output's node, and
-``graph.describe`` reads the scopes it finds to group the boxes of a picture (a ``Linear``
-layer as one box). The engine's sweeps never read them.
+the call too (held as long as the graph is, like the parameters themselves).
+``Module.__call__`` leaves the scope on its output's node, and ``graph.describe`` reads the
+scopes it finds to group the boxes of a picture (a ``Linear`` layer as one box). The engine's
+sweeps never read them.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ class Scope:
         self.start = start
         self.end = end
         self.module = module  # the nn.Module called
-
-    def contains(self, index: int) -> bool:
-        return self.start < index < self.end
 
     def __repr__(self) -> str:
         return f"Scope({self.name}: {self.kind}, records {self.start}…{self.end})"
