@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..graph import Graph
 from .collapse import ops_summary, single_step_chains
 
-__all__ = ["Group", "player_groups", "innermost_groups", "shown_boxes"]
+__all__ = ["Group", "player_groups", "innermost_groups", "shown_as", "shown_boxes"]
 
 
 @dataclass(frozen=True)
@@ -41,24 +41,24 @@ def innermost_groups(groups, n_nodes: int) -> list[int | None]:
     return inner
 
 
-def shown_boxes(groups, n_nodes: int, closed: set[int]) -> int:
-    """How many boxes a picture shows with the groups ``closed`` closed."""
+def shown_as(groups, n_nodes: int, closed: set[int]) -> list[int | None]:
+    """For each node id, the outermost closed group that shows it (``None``: its own box)."""
     parent = {g.id: g.parent for g in groups}
-
-    def outermost_closed(g: int | None) -> int | None:
-        found = None
+    shown: list[int | None] = []
+    for g in innermost_groups(groups, n_nodes):
+        top = None
         while g is not None:
             if g in closed:
-                found = g
+                top = g
             g = parent[g]
-        return found
+        shown.append(top)
+    return shown
 
-    inner = innermost_groups(groups, n_nodes)
-    boxes = set()
-    for i in range(n_nodes):
-        top = outermost_closed(inner[i])
-        boxes.add(("node", i) if top is None else ("group", top))
-    return len(boxes)
+
+def shown_boxes(groups, n_nodes: int, closed: set[int]) -> int:
+    """How many boxes a picture shows with the groups ``closed`` closed."""
+    return len({("node", i) if top is None else ("group", top)
+                for i, top in enumerate(shown_as(groups, n_nodes, closed))})
 
 
 def player_groups(graph: Graph, max_nodes: int = 100) -> tuple[Group, ...]:
@@ -108,24 +108,14 @@ def _earlier_part(graph: Graph, groups: list[Group], closed: set[int], max_nodes
     boxes, as ``draw`` merges the earliest part of a graph that is still too big. A box
     counts from its last node (a group) or from its first use (an input), so nothing kept
     feeds the merged box and the picture stays acyclic."""
-    parent = {g.id: g.parent for g in groups}
     by_id = {g.id: g for g in groups}
-
-    def outermost_closed(g):
-        found = None
-        while g is not None:
-            if g in closed:
-                found = g
-            g = parent[g]
-        return found
-
     first_use: dict[int, int] = {}
     for e in graph.edges:
         first_use[e.src] = min(first_use.get(e.src, e.dst), e.dst)
-    inner = innermost_groups(groups, len(graph.nodes))
+    shown = shown_as(groups, len(graph.nodes), closed)
     units: dict[tuple, int] = {}  # a box shown -> where it comes in the tape
     for node in graph.nodes:
-        top = outermost_closed(inner[node.id])
+        top = shown[node.id]
         if top is not None:
             units[("group", top)] = max(by_id[top].nodes)
         elif node.inputs:

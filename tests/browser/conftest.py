@@ -158,15 +158,12 @@ class LabServer:
             self.api(f"kernels/{kernel['id']}", method="DELETE")
 
 
-@pytest.fixture(scope="session")
-def lab_server(browser, tmp_path_factory):
-    """The JupyterLab server (asks for ``browser`` first: no chromium, no server started)."""
-    tmp = tmp_path_factory.mktemp("jupyterlab")
+def _jupyter_server(tmp, app: str, options: list[str], server_class, title: str):
+    """Run ``jupyter <app>`` on 127.0.0.1 (a free port, a random token, ``tmp/root`` served,
+    settings, config and runtime folders of its own under ``tmp``) and yield it as
+    ``server_class``; at the end, shut it down through its API and kill what it left behind."""
     root = tmp / "root"
-    root.mkdir()
-    if NOTEBOOKS.is_dir():
-        shutil.copytree(NOTEBOOKS, root / "notebooks",
-                        ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    root.mkdir(exist_ok=True)
     for name, value in LAB_SETTINGS.items():
         path = tmp / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,16 +178,14 @@ def lab_server(browser, tmp_path_factory):
     env.pop("MPLBACKEND", None)  # inline figures need the notebook backend
     token, port = secrets.token_hex(16), _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = tmp / "jupyterlab.log"
+    log_path = tmp / f"{title.lower().replace(' ', '')}.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+        [sys.executable, "-m", "jupyter", app, "--no-browser", "--allow-root",
          "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--LabApp.extension_manager=readonly",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", *options],
         env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
-    server = LabServer(f"http://127.0.0.1:{port}", token, root, process)
+    server = server_class(f"http://127.0.0.1:{port}", token, root, process)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
@@ -200,7 +195,7 @@ def lab_server(browser, tmp_path_factory):
             except Exception:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
-                        f"JupyterLab did not start:\n{log_path.read_text()}") from None
+                        f"{title} did not start:\n{log_path.read_text()}") from None
                 time.sleep(0.3)
         yield server
     finally:
@@ -215,10 +210,24 @@ def lab_server(browser, tmp_path_factory):
             process.kill()
             process.wait()
         log.close()
-        shutil.copy(log_path, ARTIFACTS / "jupyterlab.log")
+        shutil.copy(log_path, ARTIFACTS / log_path.name)
         for pid in started:  # anything the server started and left behind
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def lab_server(browser, tmp_path_factory):
+    """The JupyterLab server (asks for ``browser`` first: no chromium, no server started),
+    serving a copy of the tutorials."""
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    if NOTEBOOKS.is_dir():
+        shutil.copytree(NOTEBOOKS, tmp / "root" / "notebooks",
+                        ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    yield from _jupyter_server(
+        tmp, "lab", ["--LabApp.extension_manager=readonly",
+                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        LabServer, "JupyterLab")
 
 
 # ---------------------------------------------------------------------------------- browser
@@ -468,59 +477,8 @@ def notebook7_server(browser, tmp_path_factory):
     Notebook 7 is built from JupyterLab's plugins and reads the same user settings folder, so
     ``LAB_SETTINGS`` apply as they are (the notebook tracker's ``windowingMode`` included).
     """
-    tmp = tmp_path_factory.mktemp("notebook7")
-    root = tmp / "root"
-    root.mkdir()
-    for name, value in LAB_SETTINGS.items():
-        path = tmp / "settings" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
-        IPYTHONDIR=str(tmp / "ipython"), PYDEVD_DISABLE_FILE_VALIDATION="1",
-    )
-    env.pop("MPLBACKEND", None)
-    token, port = secrets.token_hex(16), _free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = tmp / "notebook7.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--allow-root",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
-        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
-    server = Notebook7Server(f"http://127.0.0.1:{port}", token, root, process)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            try:
-                server.api("status", timeout=2)
-                break
-            except Exception:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"Notebook 7 did not start:\n{log_path.read_text()}") from None
-                time.sleep(0.3)
-        yield server
-    finally:
-        started = _descendants(process.pid)
-        try:
-            server.api("shutdown", method="POST")
-        except Exception:
-            process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        shutil.copy(log_path, ARTIFACTS / "notebook7.log")
-        for pid in started:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
+    yield from _jupyter_server(tmp_path_factory.mktemp("notebook7"), "notebook", [],
+                               Notebook7Server, "Notebook 7")
 
 
 # Notebook 7.6's own page load throws this once (its shortcuts plugin reads the schema of its
