@@ -38,12 +38,15 @@ def open_scope() -> int:
 
 def close_scope(output, start: int, module, name: str) -> None:
     """Remember on the nodes of ``output`` (a tensor, or a list or tuple of them) that
-    ``module`` (called ``name``) made the records since ``start``; constants keep nothing."""
+    ``module`` (called ``name``) made the records since ``start``; constants, and tensors the
+    call did not make, keep nothing."""
     outputs = output if isinstance(output, (list, tuple)) else (output,)
     scope = None
     for out in outputs:
         node = getattr(out, "_node", None)
-        if isinstance(node, Node):
+        # only a node the call made: one it passes through (its input, a parameter it
+        # returns) belongs to graphs before and after it, and would gather a mark per call
+        if isinstance(node, Node) and node.index > start:
             scope = scope or Scope(name, type(module).__name__, start, next_index(), module)
             node.scopes = (*scopes_of(node), scope)
 

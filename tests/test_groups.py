@@ -266,3 +266,28 @@ def test_a_big_graph_without_modules_or_chains_merges_its_earliest_part_as_draw_
     assert not any(e.dst in inside and e.src not in inside for e in graph.edges)
     assert graph.outputs[0] not in inside
     assert player_groups(graph, max_nodes=2000) == ()  # a graph that fits keeps every box
+
+
+def test_a_module_that_returns_what_it_did_not_make_marks_nothing():
+    """A module passing its input through, or returning its own parameter, leaves no mark on
+    that tensor's node (a parameter's node lives across steps: marks would pile up)."""
+
+    class Through(nn.Module):
+        def forward(self, x):
+            return x
+
+    class Table(nn.Module):
+        def __init__(self):
+            self.weight = ag.tensor(np.ones(3), requires_grad=True)
+
+        def forward(self):
+            return self.weight
+
+    from autograd_nb.scopes import scopes_of
+
+    table, through = Table(), Through()
+    x = ag.tensor(np.ones(3), requires_grad=True)
+    for _ in range(100):
+        y = through(x) * table()
+    assert scopes_of(table.weight._node) == () and scopes_of(x._node) == ()
+    assert describe(y.sum()).groups == ()
