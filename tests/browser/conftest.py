@@ -358,6 +358,10 @@ class Lab:
 
     def __init__(self, server: LabServer, page):
         self.server, self.page = server, page
+        # the page's websockets to its kernels, to count what it sends them
+        self.kernel_sockets = []
+        page.on("websocket", lambda ws: "/api/kernels/" in ws.url
+                and self.kernel_sockets.append(ws))
 
     def open(self, path: str) -> None:
         """Open notebook ``path`` (relative to the served root) and wait for its kernel."""

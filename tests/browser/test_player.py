@@ -45,10 +45,17 @@ def test_backward_player_plays_follows_and_steps_back(lab):
 
     player.locator(".agnb-speed").select_option("4")
     player.evaluate(SAMPLER)
+    sent = []  # what the page sends the kernel while it plays
+    assert lab.kernel_sockets, "no websocket to the kernel seen"
+    for socket in lab.kernel_sockets:
+        socket.on("framesent", lambda payload: sent.append(payload))
     player.locator(".agnb-play").click()  # ▶ play: in the page, no kernel round trip per step
     expect(player.locator(".agnb-heading")).to_contain_text(f"step {n} of {n}", timeout=30_000)
     _check_frame(player, frames[-1], n)
     check_played(lab.page.evaluate(SAMPLES), frames)
+    lab.page.wait_for_timeout(500)
+    # at most the one message that tells the kernel where playing stopped, never one a step
+    assert len(sent) <= 1, f"{len(sent)} messages to the kernel while playing {n} steps"
 
     # The last frame shows the gradients that backward() gives.
     graph = player.locator("svg.ag-graph")
@@ -60,8 +67,13 @@ def test_backward_player_plays_follows_and_steps_back(lab):
     lab.screenshot("player-last-step", player)
 
     back = player.locator("button[title='step back']")
+    played = len(sent)
     back.click()
     _check_frame(player, frames[-2], n)
+    # a step by hand does tell the kernel (player.step follows): the count above can see it
+    expect(player.locator(".agnb-count")).to_have_text(f"step {n - 1} / {n}")
+    lab.page.wait_for_timeout(300)
+    assert len(sent) > played, "the page's messages to the kernel are not being counted"
     back.click()
     _check_frame(player, frames[-3], n)
     player.locator("button[title='step forward']").click()
