@@ -289,6 +289,12 @@ def _attach_primitive(prim) -> None:
         setattr(Tensor, prim.method, PUBLIC.get(prim.function) or function_of(prim, prim.method))
 
 
+def __round__(self, ndigits=None) -> Tensor:
+    """``round(t)`` and ``round(t, 2)``: a tensor, as NumPy arrays and PyTorch give (halves to
+    even; derivative 0)."""
+    return self.round(0 if ndigits is None else ndigits)
+
+
 def attach() -> None:
     """Give ``Tensor`` its operators and methods from the registry, and the ones above."""
     on_register(_attach_primitive)
@@ -298,6 +304,7 @@ def attach() -> None:
                               ("__ipow__", np.power, ar.power)]:
         setattr(Tensor, name, _inplace(prim, ufunc))
     Tensor.__pos__ = lambda self: self
+    Tensor.__round__ = __round__
     Tensor.astype = astype
     for func in (np.argmax, np.argmin, np.argsort, np.nonzero, np.any, np.all):
         setattr(Tensor, func.__name__, _values_method(func))

@@ -380,3 +380,18 @@ def test_float32_stays_float32_at_the_corners():
                np.nan_to_num, lambda t: t % 0.75, np.floor, ag.round):
         assert fn(x).dtype == np.float32
         assert ag.grad(lambda v, fn=fn: fn(v).sum())(x).dtype == np.float32
+
+
+def test_python_round_gives_a_tensor_as_torch_does():
+    """``round(t)`` and ``round(t, 1)``: a tensor with NumPy's values (halves to even, as
+    torch.round), recorded with derivative 0."""
+    x = np.array([0.5, 1.5, 2.567, -2.5])
+    t = ag.tensor(x, requires_grad=True)
+    for ours, theirs in ((round(t), torch.round(torch.tensor(x))),
+                         (round(t, 1), torch.round(torch.tensor(x), decimals=1))):
+        assert isinstance(ours, ag.Tensor)
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    (round(t, 1) * t).sum().backward()
+    tx = torch.tensor(x, requires_grad=True)
+    (torch.round(tx, decimals=1) * tx).sum().backward()
+    np.testing.assert_allclose(t.grad.data, tx.grad.numpy())
