@@ -233,6 +233,7 @@ _GROUPS = [  # registry module -> heading on "What differentiates"
     ("ufuncs", "More elementwise functions"), ("reductions", "Reductions"),
     ("scans", "Reductions and scans"), ("shaping", "Shapes and indexing"),
     ("assembly", "Shapes and assembly"), ("linalg", "Linear algebra"), ("losses", "Losses"),
+    ("order_stats", "Order statistics and NaN-skipping reductions"),
 ]
 
 

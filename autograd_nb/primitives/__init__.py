@@ -3,8 +3,9 @@
 The modules group them: ``arithmetic`` (+ - * / ** @), ``elementwise`` (exp, tanh, relu...),
 ``ufuncs`` (NumPy's other elementwise functions), ``reductions`` (sum, max, softmax...),
 ``scans`` (prod, cumsum, var...), ``shaping`` (reshape, indexing...), ``assembly`` (flips,
-splits, einsum...), ``linalg`` (np.linalg), ``losses``. Operations written with primitives
-are registered as composites (``COMPOSITES``).
+splits, einsum...), ``linalg`` (np.linalg), ``losses``, ``order_stats`` (median,
+quantiles, the reductions that skip NaN). Operations written with primitives are registered as
+composites (``COMPOSITES``).
 """
 
 from . import (
@@ -13,6 +14,7 @@ from . import (
     elementwise,
     linalg,
     losses,
+    order_stats,
     reductions,
     scans,
     shaping,
@@ -33,5 +35,5 @@ from .registry import (
 __all__ = [
     "REGISTRY", "COMPOSITES", "Primitive", "Composite", "primitive", "composite", "defvjp",
     "defjvp", "unbroadcast", "arithmetic", "elementwise", "ufuncs", "reductions", "scans",
-    "shaping", "assembly", "linalg", "losses",
+    "shaping", "assembly", "linalg", "losses", "order_stats",
 ]
