@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
-from primitive_table import C, N, S
+from primitive_table import TIES, C, N, S
 
 import autograd_nb as ag
 
@@ -11,6 +13,13 @@ ORDER = np.array([[2, 0, 1, 1], [0, 0, 3, 2]])  # indices along an axis, with re
 PICK = np.array([[1, 0], [1, 1], [0, 1]])
 MASK_A = np.array([[True, False, False], [False, True, False]])
 MASK_B = np.array([True, True, False])
+
+
+def _cross(*args, **kwargs):
+    """np.cross of 2-vectors, without NumPy 2's DeprecationWarning (tests check it elsewhere)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return np.cross(*args, **kwargs)
 
 
 def _pieces(parts):
@@ -76,6 +85,29 @@ CASES: list = [
     C("pad", lambda x: ag.pad(x, ((1, 2), (2, 0)), mode="symmetric"), N(2, 3)),
     C("pad", lambda x: ag.pad(x, 4, mode="wrap"), N(3)),
     C("pad", lambda x: ag.pad(x, 2, mode="edge"), N()),
+    # the statistic modes: statistics of the edges (of the earlier pads at the corners)
+    C("pad", lambda x: np.pad(x, ((1, 2), (2, 1)), mode="mean"), N(2, 3), order2=True),
+    C("pad", lambda x: ag.pad(x, 2, mode="mean", stat_length=((1, 2), (3, 1))), N(3, 4),
+      order2=True),
+    C("pad", lambda x: np.pad(x, (2, 1), mode="median"), S(3, 4), order2=True),
+    C("pad", lambda x: ag.pad(x, ((0, 1), (2, 2)), mode="median", stat_length=(3, 2)), S(3, 5),
+      order2=True),
+    C("pad", lambda x: np.pad(x, 1, mode="maximum"), S(2, 3), order2=True),
+    C("pad", lambda x: ag.pad(x, ((1, 1), (0, 2)), mode="maximum", stat_length=2), S(3, 4)),
+    C("pad", lambda x: np.pad(x, 1, mode="maximum"), TIES),  # ties split evenly
+    C("pad", lambda x: np.pad(x, (1, 2), mode="minimum"), S(2, 3), order2=True),
+    C("pad", lambda x: ag.pad(x, ((2, 0), (1, 1)), mode="minimum",
+                              stat_length=((1, 2), (2, 3))), S(3, 4)),
+    C("pad", lambda x: ag.pad(x, 2, mode="minimum", stat_length=(1, 3)), TIES),
+    C("pad", lambda x: ag.pad(x, 3, mode="mean"), N(2)),
+    # linear ramps from end_values (numbers or tensors) to the edges
+    C("pad", lambda x: np.pad(x, ((1, 2), (3, 0)), mode="linear_ramp"), N(2, 3), order2=True),
+    C("pad", lambda x: ag.pad(x, 2, mode="linear_ramp", end_values=((0.5, -1.0), (2.0, 0.25))),
+      N(2, 3)),
+    C("pad", lambda x, e: ag.pad(x, ((2, 1), (1, 2)), mode="linear_ramp", end_values=e),
+      N(2, 3), N(2, 2), order2=True),
+    C("pad", lambda x, e: np.pad(x, 3, mode="linear_ramp", end_values=e), N(2), N(),
+      order2=True),
     # ---- triangles and diagonals
     C("tril", lambda x: np.tril(x), N(3, 3), order2=True),
     C("tril", lambda x: ag.tril(x, -1), N(2, 3, 4)),
@@ -144,6 +176,13 @@ CASES: list = [
     C("cross", lambda x, y: ag.cross(x, y), N(2, 1, 3), N(4, 3), order2=True),
     C("cross", lambda x, y: ag.cross(x, y, axisa=0, axisb=-1, axisc=0), N(3, 2), N(2, 3)),
     C("cross", lambda x, y: ag.cross(x, y, axis=0), N(3, 2), N(3, 1)),
+    # 2-vectors (deprecated by NumPy 2): the z-component, or a 3-vector with a 3-vector
+    C("cross", lambda x, y: _cross(x, y), N(2), N(2), order2=True),
+    C("cross", lambda x, y: _cross(x, y), N(3, 1, 2), N(4, 2), order2=True),
+    C("cross", lambda x, y: _cross(x, y, axisa=0, axisb=-1), N(2, 3), N(3, 2)),
+    C("cross", lambda x, y: _cross(x, y, axis=0), N(2, 3), N(2, 1)),
+    C("cross", lambda x, y: _cross(x, y), N(2, 2), N(3), order2=True),
+    C("cross", lambda x, y: _cross(x, y, axisb=0, axisc=0), N(4, 3), N(2, 1), order2=True),
     C("tensordot", lambda x, y: np.tensordot(x, y), N(2, 3, 4), N(3, 4, 2), order2=True),
     C("tensordot", lambda x, y: ag.tensordot(x, y, axes=([0, -1], [2, 0])), N(2, 3, 4),
       N(4, 5, 2), order2=True),
@@ -175,4 +214,15 @@ CASES: list = [
     C("einsum", lambda x, y: ag.einsum("ij,ij->ij", x, y), N(1, 3), N(2, 3)),
     C("einsum", lambda x, y: ag.einsum("bij,bjk->bik", x, y), N(2, 2, 3), N(2, 3, 2),
       order2=True),
+    # the interleaved form: operand, sublist, ..., [output sublist]
+    C("einsum", lambda x, y: np.einsum(x, [0, 1], y, [1, 2], [0, 2]), N(2, 3), N(3, 4),
+      order2=True),
+    C("einsum", lambda x, y: ag.einsum(x, [0, 1], y, [1, 2]), N(2, 3), N(3, 4)),
+    C("einsum", lambda x: np.einsum(x, [0, 0]), N(3, 3), order2=True),
+    C("einsum", lambda x: ag.einsum(x, (51, 0)), N(2, 3)),  # implicit output: 0 before 51
+    C("einsum", lambda x, y: np.einsum(x, [..., 0, 1], y, [..., 1], [..., 0]), N(2, 3, 4),
+      N(1, 4), order2=True),
+    C("einsum", lambda x, y: ag.einsum(x, [30, ...], y, [30]), N(3, 2, 2), N(3), order2=True),
+    C("einsum", lambda x, y, z: np.einsum(x, [0, 1], y, [1, 2], z, [2, 0], []), N(2, 3),
+      N(3, 4), N(4, 2), order2=True),
 ]

@@ -12,6 +12,12 @@ TWO_ZEROS = Fixed(((0.0, 2.0, 0.0, -1.5), (1.5, 0.0, 0.5, 2.0)))  # row 0: two z
 ZEROS_3D = Fixed((((0.0, 1.5), (2.0, -1.0)), ((0.5, 0.0), (0.0, 3.0))))
 EQUAL = Fixed(((2.0, 2.0, 2.0), (1.0, -1.0, 0.5)))  # row 0 without spread: std's gradient 0
 
+
+def _pair(returned):
+    """``(average, sum of weights)`` of ``returned=True`` as one tensor (the sum of weights is
+    a plain array unless the weights are a tensor)."""
+    return ag.stack(list(returned))
+
 CASES = [
     # ---- prod
     C("prod", lambda x: x.prod(), N(), order2=True),
@@ -61,6 +67,21 @@ CASES = [
     C("average", lambda x, w: ag.average(x, axis=(2, 0), weights=w, keepdims=True),
       N(2, 3, 4), P(4, 2), order2=True),
     C("average", lambda x, w: ag.average(x, weights=w), N(), P(), order2=True),
+    # returned=True: (average, sum of weights), the second a tensor when the weights are one
+    C("average", lambda x: _pair(np.average(x, returned=True)), N(2, 3), order2=True),
+    C("average", lambda x: _pair(ag.average(x, axis=0, returned=True)), N(2, 3)),
+    C("average", lambda x: _pair(np.average(x, axis=(0, 2), keepdims=True, returned=True)),
+      N(2, 3, 4)),
+    C("average", lambda x, w: _pair(np.average(x, weights=w, returned=True)), N(2, 3), P(2, 3),
+      order2=True),
+    C("average", lambda x, w: _pair(np.average(x, axis=1, weights=w, returned=True)), N(2, 3),
+      P(3), order2=True),
+    C("average", lambda x, w: _pair(ag.average(x, axis=(2, 0), weights=w, keepdims=True,
+                                               returned=True)), N(2, 3, 4), P(4, 2), order2=True),
+    C("average", lambda w: _pair(np.average(np.arange(6.0, dtype=w.dtype).reshape(2, 3),
+                                            axis=1, weights=w, returned=True)), P(3), order2=True),
+    C("average", lambda x: _pair(np.average(x, axis=1, weights=np.array([1.0, 2.0, 0.5], x.dtype),
+                                            returned=True)), N(2, 3)),
     # ---- diff
     C("diff", lambda x: np.diff(x), N(4), order2=True),
     C("diff", lambda x: x.diff(2), N(2, 5), order2=True),
@@ -68,6 +89,17 @@ CASES = [
     C("diff", lambda x: np.diff(x, n=3, axis=-2), N(5, 2, 3)),
     C("diff", lambda x: np.diff(x, n=0), N(2, 3)),
     C("diff", lambda x: np.diff(x, n=4) + 1.0, N(2, 3)),  # longer than the axis: empty
+    # prepend / append: joined along the axis first; scalars broadcast, tensors get gradients
+    C("diff", lambda x, p, a: np.diff(x, prepend=p, append=a), N(2, 3), N(2, 1), N(2, 2),
+      order2=True),
+    C("diff", lambda x, p: ag.diff(x, 2, axis=0, prepend=p), N(3, 2), N(), order2=True),
+    C("diff", lambda x, a: x.diff(3, append=a), N(2, 2), N(), order2=True),
+    C("diff", lambda x, p, a: np.diff(x, 2, axis=-2, prepend=p, append=a), N(2, 3, 2),
+      N(2, 1, 2), N(), order2=True),
+    C("diff", lambda x: np.diff(x, axis=0, prepend=np.zeros((1, 3), x.dtype),
+                                append=np.asarray(1.5, x.dtype)), N(2, 3)),
+    C("diff", lambda p: np.diff(np.arange(3.0, dtype=p.dtype), prepend=p, append=p * 2.0),
+      N()),
     # ---- trace
     C("trace", lambda x: x.trace(), N(3, 3), order2=True),
     C("trace", lambda x: np.trace(x, 1), N(3, 4), order2=True),

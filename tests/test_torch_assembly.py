@@ -3,7 +3,9 @@ and the clear errors raised for what is not supported."""
 
 from __future__ import annotations
 
+import linecache
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -145,12 +147,119 @@ def test_pad_constant_value_matches_torch():
           lambda x: TF.pad(x, (2, 2, 2, 2), value=0.75), _normal(3, 2))
 
 
-@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric", "wrap"])
+@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric", "wrap", "mean",
+                                  "median", "maximum", "minimum", "linear_ramp"])
 def test_pad_values_match_numpy_for_wide_pads(mode):
     x = _normal(3, 2)
     for widths in [7, ((5, 0), (1, 4)), (0, 3)]:
         np.testing.assert_array_equal(ag.pad(ag.tensor(x), widths, mode=mode).data,
                                       np.pad(x, widths, mode=mode))
+
+
+def _torch_pad(t, widths, mode, lengths=None, ends=None):
+    """np.pad's statistic and linear_ramp modes written out in torch: one axis after the
+    other (the corners of a later axis come from the pads of the earlier ones), each side a
+    statistic of its first/last ``lengths`` elements, or a ramp from ``ends`` to the edge.
+    The median is torch.quantile's (the mean of the two middle values, as NumPy's)."""
+    stats = {"mean": lambda c, d: c.mean(d, keepdim=True),
+             "median": lambda c, d: torch.quantile(c, 0.5, dim=d, keepdim=True),
+             "maximum": lambda c, d: torch.amax(c, d, keepdim=True),
+             "minimum": lambda c, d: torch.amin(c, d, keepdim=True)}
+    for d, (before, after) in enumerate(widths):
+        n = t.shape[d]
+        parts = []
+        for side, width in ((0, before), (1, after)):
+            if not width:
+                parts.append(None)
+                continue
+            size = list(t.shape)
+            size[d] = width
+            if mode == "linear_ramp":
+                edge = t.narrow(d, 0 if side == 0 else n - 1, 1)
+                k = torch.arange(width, dtype=t.dtype)
+                k = (k if side == 0 else k.flip(0)).reshape([width if i == d else 1
+                                                             for i in range(t.dim())])
+                start = ends[d][side]
+                parts.append(start + k * ((edge - start) / width))
+            else:
+                k = n if lengths is None or lengths[d][side] is None else min(lengths[d][side], n)
+                chunk = t.narrow(d, 0 if side == 0 else n - k, k)
+                parts.append(stats[mode](chunk, d).expand(size))
+        t = torch.cat([p for p in (parts[0], t, parts[1]) if p is not None], d)
+    return t
+
+
+PAD_WIDTHS = ((1, 2), (0, 3), (2, 1))
+
+
+@pytest.mark.parametrize("mode", ["mean", "median", "maximum", "minimum"])
+@pytest.mark.parametrize("lengths", [None, ((2, 1), (1, 1), (3, 2))], ids=["whole", "stat_length"])
+def test_pad_statistic_modes_match_torch(mode, lengths):
+    x = _distinct(3, 2, 4)  # no ties: the element a maximum or median picks is unique
+    check(lambda t: np.pad(t, PAD_WIDTHS, mode=mode, stat_length=lengths),
+          lambda t: _torch_pad(t, PAD_WIDTHS, mode, lengths), x, second=True)
+    check(lambda t: ag.pad(t, 2, mode=mode, stat_length=None if lengths is None else 1),
+          lambda t: _torch_pad(t, ((2, 2),) * 2, mode, None if lengths is None else ((1, 1),) * 2),
+          _distinct(3, 4))
+
+
+@pytest.mark.parametrize("mode", ["maximum", "minimum"])
+def test_pad_maximum_and_minimum_split_ties_as_torch_amax(mode):
+    tied = np.array([[1.0, 3.0, 3.0, -2.0], [2.0, 2.0, 0.5, 2.0], [-2.0, 3.0, 0.5, -2.0]])
+    check(lambda t: np.pad(t, 1, mode=mode), lambda t: _torch_pad(t, ((1, 1),) * 2, mode),
+          tied)
+    check(lambda t: ag.pad(t, ((2, 1), (1, 2)), mode=mode, stat_length=((3, 2), (2, 4))),
+          lambda t: _torch_pad(t, ((2, 1), (1, 2)), mode, ((3, 2), (2, 4))), tied)
+
+
+def test_pad_linear_ramp_matches_torch():
+    ends = ((0.5, -1.0), (2.0, 0.25), (0.0, 1.5))
+    check(lambda t: np.pad(t, PAD_WIDTHS, mode="linear_ramp", end_values=ends),
+          lambda t: _torch_pad(t, PAD_WIDTHS, "linear_ramp", ends=ends), _normal(3, 2, 4),
+          second=True)
+    check(lambda t: ag.pad(t, 3, mode="linear_ramp"),
+          lambda t: _torch_pad(t, ((3, 3),) * 2, "linear_ramp", ends=((0.0, 0.0),) * 2),
+          _normal(2, 3))
+    # the end values as a tensor get their gradient too
+    check(lambda t, e: ag.pad(t, ((2, 1), (1, 3)), mode="linear_ramp", end_values=e),
+          lambda t, e: _torch_pad(t, ((2, 1), (1, 3)), "linear_ramp", ends=e),
+          _normal(3, 2), _normal(2, 2), second=True)
+
+
+@pytest.mark.parametrize("mode", ["mean", "median", "maximum", "minimum", "linear_ramp"])
+def test_pad_statistic_and_ramp_gradients_match_finite_differences(mode):
+    key = "end_values" if mode == "linear_ramp" else "stat_length"
+    for widths, arg in [(1, None), (((2, 0), (1, 3)), 2), (((0, 1), (2, 2), (1, 0)), (1, 3)),
+                        (((1, 1), (3, 0)), ((2, 1), (3, 1)))]:
+        x = _normal(*(3, 4, 2)[:len(widths) if isinstance(widths, tuple) else 2])  # no ties
+        kwargs = {} if arg is None else {key: arg}
+        assert ag.gradcheck(lambda t, kw=kwargs, w=widths: ag.pad(t, w, mode=mode, **kw), x)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pad_statistic_and_ramp_values_equal_numpy(dtype):
+    x = (_normal(3, 4, 2) * 3).astype(dtype)
+    x[0, 1] = np.round(x[0, 1])
+    for mode, key, args in [
+        ("mean", "stat_length", [None, 0, 1, 2.6, (1, 3), ((2, 1), (0, 4), (9, 1))]),
+        ("median", "stat_length", [None, 1, 2, (1, 3), ((2, 1), (3, 4), (9, 1))]),
+        ("maximum", "stat_length", [None, 1, (1, 3), ((2, 1), (3, 4), (9, 1))]),
+        ("minimum", "stat_length", [None, 2, (3, 1), ((2, 1), (3, 4), (1, 9))]),
+        ("linear_ramp", "end_values", [None, 0.5, -2, (1.5, -0.25), np.float32(0.75),
+                                       ((0.1, 0.2), (0.3, 0.4), (-0.5, 7)), [[0.5], [1], [2]]]),
+    ]:
+        for widths in [3, (1, 2), ((2, 0), (0, 3), (1, 1))]:
+            for arg in args:
+                kwargs = {} if arg is None else {key: arg}
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # the mean of 0 elements
+                    expected = np.pad(x, widths, mode=mode, **kwargs)
+                    got = ag.pad(ag.tensor(x), widths, mode=mode, **kwargs)
+                assert got.dtype == expected.dtype, (mode, widths, arg)
+                np.testing.assert_array_equal(got.data, expected, err_msg=f"{mode} {arg}")
+    ints = np.arange(12).reshape(3, 4) * 7 % 5  # no gradient: NumPy's rounding for integers
+    for mode in ("mean", "median", "linear_ramp"):
+        np.testing.assert_array_equal(ag.pad(ints, 2, mode=mode).data, np.pad(ints, 2, mode=mode))
 
 
 # ------------------------------------------------------------------------------ splits, stacks
@@ -248,6 +357,64 @@ def test_products_match_torch(name, ours, theirs, shapes):
     check(ours, theirs, *[_normal(*s) for s in shapes], second=True)
 
 
+def _cross(*args, **kwargs):  # np.cross of 2-vectors, its DeprecationWarning checked below
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return np.cross(*args, **kwargs)
+
+
+def _torch_z(a, b):  # torch.linalg.cross takes 3-vectors only: the z-component written out
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+
+CROSS_2D = [
+    ("2 x 2", _cross, _torch_z, [(2,), (2,)]),
+    ("2 x 2 broadcast", _cross, _torch_z, [(3, 1, 2), (4, 2)]),
+    ("2 x 2 axisa", lambda a, b: _cross(a, b, axisa=0),
+     lambda a, b: _torch_z(a.movedim(0, -1), b), [(2, 3), (3, 2)]),
+    ("2 x 2 axis", lambda a, b: _cross(a, b, axis=0),
+     lambda a, b: _torch_z(a.movedim(0, -1), b.movedim(0, -1)), [(2, 3), (2, 1)]),
+    ("2 x 3", _cross,
+     lambda a, b: torch.linalg.cross(*torch.broadcast_tensors(TF.pad(a, (0, 1)), b)),
+     [(2, 2), (3,)]),
+    ("3 x 2 axes", lambda a, b: _cross(a, b, axisb=0, axisc=0),
+     lambda a, b: torch.linalg.cross(a, TF.pad(b.movedim(0, -1), (0, 1))).movedim(-1, 0),
+     [(4, 3), (2, 1)]),
+]
+
+
+@pytest.mark.parametrize("name, ours, theirs, shapes", CROSS_2D, ids=[c[0] for c in CROSS_2D])
+def test_cross_of_2_vectors_matches_torch(name, ours, theirs, shapes):
+    arrays = [_normal(*s) for s in shapes]
+    check(ours, theirs, *arrays, second=True)
+    expected = ours(*arrays)  # on arrays: NumPy's own np.cross, whose values ours equal
+    got = ours(*[ag.tensor(a) for a in arrays]).data
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_cross_of_2_vectors_warns_as_numpy():
+    a, b = _normal(3, 2), _normal(2)
+    with warnings.catch_warnings(record=True) as theirs:
+        warnings.simplefilter("always")
+        np.cross(a, b)
+    with warnings.catch_warnings(record=True) as ours:
+        warnings.simplefilter("always")
+        np.cross(ag.tensor(a), b)  # attributed to this line, as NumPy's to the one above
+    assert [(w.category, str(w.message)) for w in ours] == [
+        (w.category, str(w.message)) for w in theirs] == [
+        (DeprecationWarning, "Arrays of 2-dimensional vectors are deprecated. Use arrays of "
+                             "3-dimensional vectors instead. (deprecated in NumPy 2.0)")]
+    assert ours[0].filename == theirs[0].filename == __file__
+    assert linecache.getline(__file__, ours[0].lineno).strip().startswith("np.cross(ag.tensor")
+    with pytest.warns(DeprecationWarning, match="2-dimensional vectors") as record:
+        ag.cross(ag.tensor(_normal(2)), _normal(3), axisc=0)
+    assert len(record) == 1 and record[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 3-vectors: no warning
+        np.cross(ag.tensor(_normal(3)), _normal(3))
+
+
 EINSUMS = [
     ("ij,jk->ik", [(2, 3), (3, 4)]),
     ("ij,jk", [(2, 3), (3, 4)]),
@@ -269,6 +436,38 @@ EINSUMS = [
 def test_einsum_matches_torch(subscripts, shapes):
     check(lambda *xs: np.einsum(subscripts, *xs), lambda *xs: torch.einsum(subscripts, *xs),
           *[_normal(*s) for s in shapes], second=True)
+
+
+SUBLISTS = [  # the interleaved form: (operand, sublist, ...) and maybe an output sublist
+    ("matmul", [[0, 1], [1, 2], [0, 2]], [(2, 3), (3, 4)]),
+    ("implicit", [[0, 1], [1, 2]], [(2, 3), (3, 4)]),
+    ("trace", [[0, 0]], [(3, 3)]),
+    ("diagonal", [[0, 0], [0]], [(3, 3)]),
+    ("implicit order", [[51, 0]], [(2, 3)]),
+    ("tuples", [(4, 2), (2, 30), (30, 4)], [(2, 3), (3, 2)]),
+    ("ellipsis", [[..., 0, 1], [..., 1], [..., 0]], [(2, 3, 4), (1, 4)]),
+    ("ellipsis implicit", [[30, ...], [30]], [(3, 2, 2), (3,)]),
+    ("three to scalar", [[0, 1], [1, 2], [2, 0], []], [(2, 3), (3, 4), (4, 2)]),
+    ("outer", [[0], [1], [2], [0, 1, 2]], [(2,), (3,), (2,)]),
+]
+
+
+def _interleave(operands, sublists):
+    args = [x for pair in zip(operands, sublists) for x in pair]
+    return args + list(sublists[len(operands):])
+
+
+@pytest.mark.parametrize("name, sublists, shapes", SUBLISTS, ids=[e[0] for e in SUBLISTS])
+def test_einsum_interleaved_matches_torch_and_numpy(name, sublists, shapes):
+    arrays = [_normal(*s) for s in shapes]
+    check(lambda *xs: np.einsum(*_interleave(xs, sublists)),
+          lambda *xs: torch.einsum(*_interleave(xs, [list(s) for s in sublists])), *arrays,
+          second=True)
+    got = ag.einsum(*_interleave([ag.tensor(a) for a in arrays], sublists))
+    np.testing.assert_array_equal(got.data, np.einsum(*_interleave(arrays, sublists)))
+    with ag.Tape() as tape:  # still one einsum box
+        np.einsum(*_interleave([ag.tensor(a, requires_grad=True) for a in arrays], sublists))
+    assert [r.op for r in tape] == ["einsum"]
 
 
 def test_einsum_is_one_box_and_its_rules_are_einsums():
@@ -316,8 +515,23 @@ ERRORS = [
     (lambda: ag.rot90(X, axes=(0, 0)), ValueError, "two different axes"),
     (lambda: ag.rot90(X, axes=(0, 1, 2)), ValueError, "must name 2 axes"),
     (lambda: ag.rot90(ag.tensor(np.ones(3))), ValueError, "at least 2 axes"),
-    (lambda: ag.pad(X, 1, mode="mean"), ValueError, "mode='mean' is not differentiable"),
-    (lambda: ag.pad(X, 1, mode=np.pad), ValueError, "not differentiable"),
+    (lambda: ag.pad(X, 1, mode="empty"), ValueError, "mode='empty' is not differentiable"),
+    (lambda: ag.pad(X, 1, mode="average"), ValueError, "NumPy has no such mode"),
+    (lambda: ag.pad(X, 1, mode=np.pad), ValueError, "a callable mode fills the padded array"),
+    (lambda: ag.pad(X, 1, mode="mean", end_values=1.0), ValueError, "end_values"),
+    (lambda: ag.pad(X, 1, mode="linear_ramp", stat_length=1), ValueError, "stat_length"),
+    (lambda: ag.pad(X, 1, mode="maximum", stat_length=0), ValueError,
+     "stat_length=0 gives a slice of 0 elements"),
+    (lambda: ag.pad(X, 1, mode="minimum", stat_length=((1, 0), (1, 1))), ValueError,
+     "no minimum to pad with"),
+    (lambda: ag.pad(X, 1, mode="mean", stat_length=-1), ValueError,
+     "stat_length=-1 must be non-negative integers"),
+    (lambda: ag.pad(X, 1, mode="median", stat_length="a"), TypeError, "stat_length='a'"),
+    (lambda: ag.pad(X, 1, mode="mean", stat_length=(1, 2, 3)), ValueError,
+     "stat_length=(1, 2, 3) does not fit an array of 2 axes"),
+    (lambda: ag.pad(X, 1, mode="linear_ramp", end_values=np.ones((3, 2))), ValueError,
+     "end_values=array"),
+    (lambda: ag.pad(ag.tensor(np.ones((0, 2))), 1, mode="mean"), ValueError, "empty axis"),
     (lambda: ag.pad(X, 1, mode="edge", constant_values=1.0), ValueError, "constant_values"),
     (lambda: ag.pad(X, 1, mode="reflect", reflect_type="odd"), ValueError, "reflect_type"),
     (lambda: ag.pad(X, -1), ValueError, "non-negative"),
@@ -342,11 +556,25 @@ ERRORS = [
     (lambda: ag.select([], []), ValueError, "at least one condition"),
     (lambda: ag.outer(X, X, out=np.zeros((6, 6))), TypeError, "out="),
     (lambda: ag.dot(X, X.T, out=np.zeros((2, 2))), TypeError, "out="),
-    (lambda: ag.cross(ag.tensor(np.ones(2)), ag.tensor(np.ones(2))), ShapeError, "3-vectors"),
+    (lambda: ag.cross(ag.tensor(np.ones(4)), ag.tensor(np.ones(3))), ShapeError,
+     "vectors of lengths 4 and 3"),
+    (lambda: ag.cross(ag.tensor(np.ones((3, 4))), X.T), ShapeError,
+     "give axisa=/axisb= (or axis=)"),
+    (lambda: ag.cross(ag.tensor(np.ones((4, 3))), X), ShapeError,
+     "vectors of shapes (4, 3) and (2, 3)"),
+    (lambda: ag.cross(ag.tensor(1.0), X), ShapeError, "need an axis of vectors"),
+    (lambda: ag.cross(X, X, axisb=2), np.exceptions.AxisError, "axisb"),
     (lambda: ag.tensordot(X, X, axes=([0, 1], [0])), ShapeError, "pair up"),
     (lambda: ag.tensordot(X, X, axes=([1], [0])), ShapeError, "lengths 3 and 2"),
     (lambda: ag.tensordot(X, X, axes=(0, 1, 2)), ValueError, "an int or a pair"),
-    (lambda: ag.einsum(X, [0, 1]), TypeError, "as a string"),
+    (lambda: ag.einsum(X, [0, 52]), ValueError, "outside the valid range [0, 52)"),
+    (lambda: ag.einsum(X, [0, -1]), ValueError, "outside the valid range [0, 52)"),
+    (lambda: ag.einsum(X, [0, 1.0]), TypeError, "each subscript is an integer in [0, 52)"),
+    (lambda: ag.einsum(X, [0, True]), TypeError, "holds True"),
+    (lambda: ag.einsum(X, [..., ..., 0]), ValueError, "more than one Ellipsis"),
+    (lambda: ag.einsum(X, 5), TypeError, "the sublist of operand 0 is 5"),
+    (lambda: ag.einsum(X, [0, 1], "ij"), TypeError, "the output sublist is 'ij'"),
+    (lambda: ag.einsum(X, [0], X, [0, 1]), ShapeError, "do not fit"),
     (lambda: ag.einsum("ij,jk->ik", X), ValueError, "name 2 operands"),
     (lambda: ag.einsum("i1->i", X), ValueError, "letters and '...'"),
     (lambda: ag.einsum("ijk->i", X), ShapeError, "do not fit"),

@@ -174,6 +174,88 @@ def test_diff_with_n_zero_is_a_copy():
     assert not np.shares_memory(y.data, x.data)
 
 
+def check_many(ours, theirs, arrays, rng, hessian=False):
+    """check() for several inputs: the value, every input's gradient of Σ w·f and (hessian)
+    every input's Hessian-vector product of Σ w·f², from autograd_nb and from PyTorch."""
+    argnums = tuple(range(len(arrays)))
+    value = ours(*[ag.tensor(a) for a in arrays]).data
+    ts = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out = theirs(*ts)
+    assert value.shape == tuple(out.shape)
+    np.testing.assert_allclose(value, out.detach().numpy(), rtol=1e-12, atol=1e-12)
+    w = rng.normal(size=value.shape)
+    grads = ag.grad(lambda *xs: (ours(*xs) * w).sum(), argnums=argnums)(*arrays)
+    expected = torch.autograd.grad((out * torch.tensor(w)).sum(), ts, allow_unused=True)
+    for g, e, a in zip(grads, expected, arrays):
+        np.testing.assert_allclose(g, np.zeros_like(a) if e is None else e.numpy(), rtol=1e-10,
+                                   atol=1e-12)
+    if hessian:
+        u = [rng.normal(size=np.shape(a)) for a in arrays]
+
+        def directional(*xs):
+            gs = ag.grad(lambda *ys: (ours(*ys) ** 2 * w).sum(), argnums=argnums)(*xs)
+            return sum((g * v).sum() for g, v in zip(gs, u))
+
+        hv = ag.grad(directional, argnums=argnums)(*arrays)
+        gs = torch.autograd.grad((theirs(*ts) ** 2 * torch.tensor(w)).sum(), ts,
+                                 create_graph=True)
+        expected = torch.autograd.grad(sum((g * torch.tensor(v)).sum() for g, v in zip(gs, u)),
+                                       ts, allow_unused=True)
+        for h, e, a in zip(hv, expected, arrays):
+            np.testing.assert_allclose(h, np.zeros_like(a) if e is None else e.numpy(),
+                                       rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_diff_with_prepend_and_append_matches_torch(n, rng):
+    before, after = np.array([[0.5], [-1.5]]), np.array([[2.0, -0.25], [1.0, 0.75]])
+    check_many(lambda t, p, a: np.diff(t, n, prepend=p, append=a),
+               lambda t, p, a: torch.diff(t, n, prepend=p, append=a), [X23, before, after], rng,
+               hessian=True)
+    check_many(lambda t, p: t.diff(n, axis=0, prepend=p),
+               lambda t, p: torch.diff(t, n, dim=0, prepend=p), [X23, X23[:1] * 3.0], rng)
+    check_many(lambda t, a: ag.diff(t, n, axis=1, append=a),
+               lambda t, a: torch.diff(t, n, dim=1, append=a), [X234, X234[:, :2] - 1.0], rng)
+    check(lambda t: np.diff(X23, n, prepend=t, append=after),
+          lambda t: torch.diff(torch.tensor(X23), n, prepend=t, append=torch.tensor(after)),
+          before, rng, hessian=True)
+
+
+def test_diff_broadcasts_scalar_prepend_and_append_as_numpy(rng):
+    # NumPy repeats a scalar along the other axes (torch wants the shape: expand it)
+    before, after = np.array(0.5), np.array(-1.25)
+    check_many(lambda t, p, a: np.diff(t, 2, axis=0, prepend=p, append=a),
+               lambda t, p, a: torch.diff(t, 2, dim=0, prepend=p.expand(1, 3),
+                                          append=a.expand(1, 3)), [X23, before, after], rng,
+               hessian=True)
+    check_many(lambda t, p: ag.diff(t, 1, axis=1, prepend=p),
+               lambda t, p: torch.diff(t, 1, dim=1, prepend=p.expand(2, 1, 4)), [X234, before],
+               rng)
+    # a scalar tensor gets the gradient of every copy: Σ over the broadcast axis
+    p = ag.tensor(0.5, requires_grad=True)
+    np.diff(ag.tensor(X23), prepend=p).sum().backward()
+    assert p.grad.item() == -2.0
+
+
+@pytest.mark.parametrize("x", [X23, X23.astype(np.float32), X234],
+                         ids=["float64", "float32", "3-d"])
+def test_diff_with_prepend_and_append_equals_numpy(x):
+    for n in (0, 1, 2, 4):
+        for axis in (0, -1):
+            ends = np.take(x, [0], axis=axis) * 2.0
+            for kwargs in ({"prepend": 0.5}, {"append": -2}, {"prepend": ends, "append": 1.5},
+                           {"prepend": ends.astype(np.float32)}, {"append": ag.tensor(ends)},
+                           {"prepend": np.float32(3.0), "append": ends.astype(np.float16)}):
+                got = np.diff(ag.tensor(x), n, axis, **kwargs)
+                plain = {k: v.data if isinstance(v, ag.Tensor) else v for k, v in kwargs.items()}
+                expected = np.diff(x, n, axis, **plain)
+                assert got.dtype == expected.dtype and got.shape == expected.shape
+                np.testing.assert_array_equal(got.data, expected)
+    # n = 0 returns a (a copy) as NumPy does, without prepend and append
+    got = ag.diff(ag.tensor(x), 0, prepend=np.ones(9), append=1.0)
+    np.testing.assert_array_equal(got.data, x)
+
+
 # ------------------------------------------------------------------------ ptp and average
 
 
@@ -203,6 +285,48 @@ def test_average_matches_numpy_and_torch(rng):
             np.testing.assert_allclose(
                 ag.average(ag.tensor(x), axis, ag.tensor(weights), keepdims=keepdims).data,
                 np.average(x, axis, weights, keepdims=keepdims), rtol=1e-13)
+
+
+def test_average_returned_matches_numpy():
+    """(average, sum of weights): the second a tensor when the weights are a tensor that
+    requires grad, else what NumPy gives (a NumPy scalar, or an array broadcast to the
+    average's shape), with NumPy's values and dtypes."""
+    w1, w2 = np.array([0.5, 2.0, 1.0]), np.linspace(0.5, 2.0, 8).reshape(4, 2)
+    for x, axis, weights in [(X23, None, None), (X23, 1, None), (X234, (0, 2), None),
+                             (X23, None, X23 + 2.0), (X23, 1, w1), (X23, 0, w1[:2]),
+                             (X234, (2, 0), w2), (X23.astype(np.float32), 1, w1),
+                             (X23.astype(np.float32), None, None),
+                             (np.arange(6).reshape(2, 3), 0, None),
+                             (X23, 1, np.array([1, 2, 3]))]:
+        for keepdims in (False, True):
+            expected = np.average(x, axis, weights, returned=True, keepdims=keepdims)
+            for kind in ("array", "tensor", "leaf"):
+                w = weights
+                if weights is not None and kind != "array":
+                    w = ag.tensor(weights, requires_grad=kind == "leaf"
+                                  and np.issubdtype(np.asarray(weights).dtype, np.floating))
+                avg, total = ag.average(ag.tensor(x), axis, w, returned=True, keepdims=keepdims)
+                np.testing.assert_array_equal(avg.data, expected[0])
+                assert avg.dtype == expected[0].dtype
+                if isinstance(w, ag.Tensor) and w.requires_grad:
+                    assert isinstance(total, ag.Tensor) and total.requires_grad
+                    total = total.data
+                else:
+                    assert type(total) is type(expected[1])
+                assert total.dtype == expected[1].dtype and total.shape == expected[1].shape
+                np.testing.assert_array_equal(total, expected[1])
+
+
+def test_average_returned_gradients_match_torch(rng):
+    w1 = np.array([0.5, 2.0, 1.0])
+    check_many(lambda t, v: ag.stack(np.average(t, axis=1, weights=v, returned=True)),
+               lambda t, v: torch.stack([(t * v).sum(1) / v.sum(), v.sum().expand(2)]),
+               [X23, w1], rng, hessian=True)
+    w = np.linspace(0.5, 2.0, 6).reshape(2, 3)
+    check_many(lambda t, v: ag.stack(np.average(t, weights=v, returned=True, keepdims=True)),
+               lambda t, v: torch.stack([(t * v).sum((0, 1), keepdim=True) / v.sum(),
+                                         v.sum().reshape(1, 1)]), [X23, w], rng, hessian=True)
+    check(lambda t: np.average(t, axis=0, returned=True)[0], lambda t: t.mean(0), X234, rng)
 
 
 def test_trapezoid_and_ediff1d_match_torch(rng):
@@ -242,19 +366,25 @@ def test_full_max_and_min_split_ties_as_torch(rng):  # torch's max()/min() witho
 # ---------------------------------------------------------------------------------- errors
 
 
-def test_diff_refuses_prepend_and_append():
+def test_diff_errors_name_the_argument_and_the_fix():
     x = ag.tensor(X23, requires_grad=True)
-    for kwargs in ({"prepend": 0.0}, {"append": np.zeros((2, 1))}):
-        with pytest.raises(ValueError, match=r"diff: prepend= and append= are not supported"):
-            np.diff(x, **kwargs)
-        with pytest.raises(ValueError, match=r"np\.concatenate"):
-            ag.diff(x, 1, -1, **kwargs)
+    with pytest.raises(ShapeError, match=r"diff: prepend= of shape \(3,\) does not fit a of "
+                                         r"shape \(2, 3\) along axis 1: give a scalar"):
+        np.diff(x, prepend=np.zeros(3))
+    with pytest.raises(ShapeError, match=r"diff: append= of shape \(2, 1\) .* along axis 0"):
+        np.diff(x, axis=0, append=np.zeros((2, 1)))
+    with pytest.raises(ValueError, match=r"diff: order must be non-negative but got -1"):
+        np.diff(x, -1)
+    with pytest.raises(ValueError, match=r"diff: a is 0-d"):
+        ag.diff(ag.tensor(1.0), prepend=0.0)
+    with pytest.raises(np.exceptions.AxisError):
+        np.diff(x, axis=2, append=0.0)
 
 
 def test_average_errors():
     x = ag.tensor(X23, requires_grad=True)
-    with pytest.raises(ValueError, match=r"returned=True"):
-        np.average(x, weights=np.ones((2, 3)), returned=True)
+    with pytest.raises(ZeroDivisionError):  # NumPy's too: a.size / 0 elements per average
+        np.average(ag.tensor(np.ones((0, 3))), axis=1, returned=True)
     with pytest.raises(TypeError, match=r"need an axis"):
         np.average(x, weights=np.ones(3))
     with pytest.raises(ShapeError, match=r"must have shape \(3,\)"):

@@ -9,7 +9,10 @@ whose VJP for each operand is another einsum.
 
 from __future__ import annotations
 
+import os
 import string
+import sys
+import warnings
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
@@ -19,8 +22,19 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from .arithmetic import matmul, mul, sub
 from .elementwise import where
+from .order_stats import median
+from .reductions import amax, amin, mean
 from .registry import composite, defjvp, defvjp, primitive, value_of
-from .shaping import broadcast_to, concatenate, getitem, reshape, scatter_add, setitem, stack
+from .shaping import (
+    astype,
+    broadcast_to,
+    concatenate,
+    getitem,
+    reshape,
+    scatter_add,
+    setitem,
+    stack,
+)
 from .shaping import transpose as _transpose
 
 __all__ = [
@@ -297,18 +311,141 @@ def _pad_index(n: int, before: int, after: int, mode: str) -> np.ndarray:
 
 
 _PAD_MODES = {"constant": {"constant_values"}, "edge": set(), "wrap": set(),
-              "reflect": {"reflect_type"}, "symmetric": {"reflect_type"}}
+              "reflect": {"reflect_type"}, "symmetric": {"reflect_type"},
+              "linear_ramp": {"end_values"}, "maximum": {"stat_length"},
+              "mean": {"stat_length"}, "median": {"stat_length"}, "minimum": {"stat_length"}}
+_PAD_STATISTICS = {"maximum", "mean", "median", "minimum"}
+
+
+def _pad_pairs(x, ndim: int, what: str, as_index: bool = False):
+    """``x`` as one (before, after) pair per axis, as np.pad reads ``stat_length`` and
+    ``end_values``: the same Python or NumPy scalars (they decide the dtype a linear ramp is
+    computed in), or 0-d tensors taken out of ``x`` when it is a tensor (they get gradients)."""
+    if x is None:
+        return ((None, None),) * ndim
+    given = x
+    if as_index:
+        x = value_of(x)  # lengths carry no gradient
+    if isinstance(x, Tensor):
+        shape = np.shape(x)
+        flat = reshape(x, (-1,))
+        if len(shape) < 3 and flat.size == 1:
+            return ((getitem(flat, 0),) * 2,) * ndim
+        if len(shape) < 3 and flat.size == 2 and shape != (2, 1):
+            return ((getitem(flat, 0), getitem(flat, 1)),) * ndim
+    values = np.array(value_of(x))
+    if as_index:
+        if values.dtype.kind not in "iuf":
+            raise TypeError(f"pad: {what}={given!r} must be non-negative integers (or None)")
+        values = np.round(values).astype(np.intp, copy=False)
+        if values.size and values.min() < 0:
+            raise ValueError(f"pad: {what}={given!r} must be non-negative integers")
+    if values.ndim < 3 and not isinstance(x, Tensor):
+        if values.size == 1:
+            values = values.ravel()
+            return ((values[0], values[0]),) * ndim
+        if values.size == 2 and values.shape != (2, 1):
+            values = values.ravel()
+            return ((values[0], values[1]),) * ndim
+    try:
+        pairs = np.broadcast_to(values, (ndim, 2))
+    except ValueError as err:
+        raise ValueError(f"pad: {what}={given!r} does not fit an array of {ndim} axes: it must "
+                         f"be a number, a (before, after) pair or one pair per axis") from err
+    if isinstance(x, Tensor):
+        full = broadcast_to(x, (ndim, 2))
+        return [[getitem(full, (i, j)) for j in range(2)] for i in range(ndim)]
+    return pairs.tolist()
+
+
+def _pad_statistic(mode: str, chunk, axis: int):
+    """The statistic of ``chunk`` along ``axis`` (kept, of length 1) that pads in ``mode``."""
+    if mode == "mean":
+        return mean(chunk, axis, True)
+    if mode == "median":
+        return median(chunk, axis=axis, keepdims=True)
+    return (amax if mode == "maximum" else amin)(chunk, axis, True)
+
+
+def _pad_ramp(edge, start, width: int, axis: int, reverse: bool):
+    """np.linspace(start, edge, width, endpoint=False) along ``axis``, in the dtype NumPy
+    computes it in and with its formula (so the values are NumPy's); reversed for the right."""
+    dtype = np.result_type(edge)
+    dt = np.result_type(start, dtype)
+    if not np.issubdtype(dt, np.inexact):
+        dt = np.result_type(dt, 0.0)
+    stop = edge if dt == dtype else astype(edge, dt)
+    if isinstance(start, Tensor):
+        begin = start if np.result_type(start) == dt else astype(start, dt)
+    else:
+        begin = np.asarray(start, dtype=dt)
+    steps = np.arange(width, dtype=dt)[::-1 if reverse else 1]
+    steps = np.reshape(steps, (1,) * axis + (width,) + (1,) * (np.ndim(edge) - axis - 1))
+    delta = stop - begin
+    step = delta / width
+    if (value_of(step) == 0).any():  # NumPy's route for tiny steps (gh-5437)
+        ramp = steps / width * delta + begin
+    else:
+        ramp = steps * step + begin
+    return ramp if dt == dtype else astype(ramp, dtype)
+
+
+def _pad_computed(x, widths, mode: str, kwargs: dict):
+    """Padding by statistics of the edges (maximum, mean, median, minimum) or by linear ramps
+    to ``end_values``, one axis after the other as NumPy pads them (the corners of a later
+    axis are computed from the pads of the earlier ones), joined with ``concatenate``."""
+    ndim = np.ndim(x)
+    if mode == "linear_ramp":
+        pairs = _pad_pairs(kwargs.get("end_values", 0), ndim, "end_values")
+    else:
+        pairs = _pad_pairs(kwargs.get("stat_length"), ndim, "stat_length", as_index=True)
+        if mode in ("maximum", "minimum") and any(k == 0 for pair in pairs for k in pair):
+            raise ValueError(f"pad: stat_length={kwargs['stat_length']!r} gives a slice of 0 "
+                             f"elements, which has no {mode} to pad with; give lengths of at "
+                             f"least 1 (or None for the whole axis)")
+    for axis, ((before, after), pair) in enumerate(zip(widths, pairs)):
+        if not before and not after:
+            continue
+        n = np.shape(x)[axis]
+        if mode == "linear_ramp":
+            left = _pad_ramp(getitem(x, _along(axis, slice(0, 1))), pair[0], before, axis,
+                             False) if before else None
+            right = _pad_ramp(getitem(x, _along(axis, slice(n - 1, n))), pair[1], after, axis,
+                              True) if after else None
+        else:
+            lengths = [n if k is None or k > n else int(k) for k in pair]
+            stats = [None, None]
+            if before or lengths[0] == lengths[1] == n:
+                stats[0] = _pad_statistic(mode, getitem(x, _along(axis, slice(0, lengths[0]))),
+                                          axis)
+            if after:
+                stats[1] = stats[0] if lengths[0] == lengths[1] == n else _pad_statistic(
+                    mode, getitem(x, _along(axis, slice(n - lengths[1], n))), axis)
+            size = list(np.shape(x))
+            left = right = None
+            if before:
+                size[axis] = before
+                left = broadcast_to(stats[0], tuple(size))
+            if after:
+                size[axis] = after
+                right = broadcast_to(stats[1], tuple(size))
+        x = _join(concatenate, [b for b in (left, x, right) if b is not None], axis)
+    return x
 
 
 @composite("pad", numpy=np.pad, function="pad")
 def pad(array, pad_width, mode="constant", **kwargs):
-    """``array`` padded (modes constant, edge, reflect, symmetric, wrap); an element's gradient sums over its copies."""
+    """``array`` padded (modes constant, edge, reflect, symmetric, wrap, linear_ramp, maximum, mean, median, minimum); an element's gradient sums over its copies and through the ramps and statistics it enters."""
     x = _arr(array)
     shape = np.shape(x)
     if not isinstance(mode, str) or mode not in _PAD_MODES:
+        kind = "a callable mode fills the padded array in place, which the graph cannot record"
+        if isinstance(mode, str):
+            kind = ("mode='empty' leaves the padded values uninitialized" if mode == "empty"
+                    else "NumPy has no such mode")
         raise ValueError(
-            f"pad: mode={mode!r} is not differentiable by autograd_nb; use one of "
-            f"{', '.join(_PAD_MODES)} (the statistic modes and callables are not supported)"
+            f"pad: mode={mode!r} is not differentiable by autograd_nb ({kind}); use one of "
+            f"{', '.join(_PAD_MODES)}, or pad the values outside the graph (t.detach())"
         )
     unknown = set(kwargs) - _PAD_MODES[mode]
     if unknown:
@@ -334,6 +471,14 @@ def pad(array, pad_width, mode="constant", **kwargs):
         if n == 0 and b + e > 0:
             raise ValueError(f"pad: cannot pad an empty axis of shape {shape} in mode {mode!r}; "
                              f"use mode='constant'")
+    if mode in _PAD_STATISTICS or mode == "linear_ramp":
+        if not np.issubdtype(value_of(x).dtype, np.floating):  # no gradient: NumPy's padding
+            values = {k: value_of(v) for k, v in kwargs.items()}
+            out = np.pad(value_of(x), widths, mode=mode, **values)
+            return Tensor._wrap(out, None) if isinstance(x, Tensor) else out
+        if not value_of(x).size:  # nothing to compute: NumPy's padded array is empty too
+            return pad(x, widths)
+        return _pad_computed(x, widths, mode, kwargs)
     index = [_pad_index(n, b, e, mode) for n, (b, e) in zip(shape, widths)]
     return getitem(x, np.ix_(*index))
 
@@ -621,27 +766,71 @@ def kron(a, b):
     return reshape(blocks, tuple(p * q for p, q in zip(sa, sb)))
 
 
+_CROSS_2D = ("Arrays of 2-dimensional vectors are deprecated. Use arrays of 3-dimensional "
+             "vectors instead. (deprecated in NumPy 2.0)")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _warn_at_caller(message: str, category: type[Warning]) -> None:
+    """Warn as NumPy does, at the line that called into autograd_nb (so a DeprecationWarning
+    shows in a notebook or script as NumPy's own would), not at the engine's frames."""
+    level, frame = 1, sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
 @composite("cross", numpy=np.cross, function="cross")
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """The cross product of 3-vectors along ``axis``; ∂(a×b)/∂a · t = t×b, ∂(a×b)/∂b · t = a×t."""
+    """The cross product of 3-vectors along ``axis`` (2-vectors: the z-component a₀b₁ - a₁b₀, or a zero third component, as NumPy, with its DeprecationWarning); ∂(a×b)/∂a · t = t×b, ∂(a×b)/∂b · t = a×t."""
     if axis is not None:
         axisa = axisb = axisc = axis
     a, b = _arr(a), _arr(b)
-    if normalize_axis_index(axisa, np.ndim(a)) != np.ndim(a) - 1:
-        a = moveaxis(a, axisa, -1)
-    if normalize_axis_index(axisb, np.ndim(b)) != np.ndim(b) - 1:
-        b = moveaxis(b, axisb, -1)
-    if np.shape(a)[-1] != 3 or np.shape(b)[-1] != 3:
+    if np.ndim(a) < 1 or np.ndim(b) < 1:
         raise ShapeError(
-            f"cross: vectors of lengths {np.shape(a)[-1]} and {np.shape(b)[-1]} (shapes "
-            f"{np.shape(a)} and {np.shape(b)} with the vector axis last); autograd_nb "
-            f"differentiates the cross product of 3-vectors only (pad 2-vectors with a zero)"
+            f"cross: a of shape {np.shape(a)} and b of shape {np.shape(b)}: both need an axis "
+            f"of vectors (NumPy: at least one array has zero dimension); give 2- or 3-vectors"
         )
-    a0, a1, a2 = (getitem(a, (Ellipsis, i)) for i in range(3))
-    b0, b1, b2 = (getitem(b, (Ellipsis, i)) for i in range(3))
-    c = _join(stack, [sub(mul(a1, b2), mul(a2, b1)), sub(mul(a2, b0), mul(a0, b2)),
-                      sub(mul(a0, b1), mul(a1, b0))], -1)
-    if normalize_axis_index(axisc, np.ndim(c)) == np.ndim(c) - 1:
+    if normalize_axis_index(axisa, np.ndim(a), "axisa") != np.ndim(a) - 1:
+        a = moveaxis(a, axisa, -1)
+    if normalize_axis_index(axisb, np.ndim(b), "axisb") != np.ndim(b) - 1:
+        b = moveaxis(b, axisb, -1)
+    na, nb = np.shape(a)[-1], np.shape(b)[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ShapeError(
+            f"cross: vectors of lengths {na} and {nb} (shapes {np.shape(a)} and "
+            f"{np.shape(b)} with the vector axis last); the cross product takes 3-vectors (or "
+            f"2-vectors, deprecated by NumPy): give axisa=/axisb= (or axis=) naming the axis "
+            f"of length 3"
+        )
+    if na == 2 or nb == 2:  # NumPy warns first, then checks the shapes
+        _warn_at_caller(_CROSS_2D, DeprecationWarning)
+    try:
+        np.broadcast_shapes(np.shape(a)[:-1], np.shape(b)[:-1])
+    except ValueError as err:
+        raise ShapeError(
+            f"cross: the vectors of shapes {np.shape(a)} and {np.shape(b)} (the vector axis "
+            f"last) do not broadcast together; the other axes must be equal or 1 (give "
+            f"axisa=/axisb= naming the vector axes)"
+        ) from err
+    dtype = np.promote_types(np.result_type(a), np.result_type(b))
+    if np.result_type(a) != dtype:  # NumPy computes in the promoted dtype
+        a = astype(a, dtype) if isinstance(a, Tensor) else np.asarray(a, dtype=dtype)
+    if np.result_type(b) != dtype:
+        b = astype(b, dtype) if isinstance(b, Tensor) else np.asarray(b, dtype=dtype)
+    a0, a1, *a2 = (getitem(a, (Ellipsis, i)) for i in range(na))
+    b0, b1, *b2 = (getitem(b, (Ellipsis, i)) for i in range(nb))
+    z = sub(mul(a0, b1), mul(a1, b0))
+    if na == nb == 2:  # one number per pair of vectors: no axis for axisc
+        return z
+    if na == 2:  # NumPy's formulas with a₂ = 0: (a₁b₂, -a₀b₂, z)
+        c = [mul(a1, b2[0]), -mul(a0, b2[0]), z]
+    elif nb == 2:  # with b₂ = 0: (-a₂b₁, a₂b₀, z)
+        c = [-mul(a2[0], b1), mul(a2[0], b0), z]
+    else:
+        c = [sub(mul(a1, b2[0]), mul(a2[0], b1)), sub(mul(a2[0], b0), mul(a0, b2[0])), z]
+    c = _join(stack, c, -1)  # each component has the vectors' broadcast shape
+    if normalize_axis_index(axisc, np.ndim(c), "axisc") == np.ndim(c) - 1:
         return c
     return moveaxis(c, -1, axisc)
 
@@ -787,12 +976,49 @@ def _einsum_spec(subscripts: str, shapes: list[tuple]) -> str:
     return ",".join(terms) + "->" + output.replace("...", broadcast)
 
 
+def _sublist_letters(sublist, what: str) -> str:
+    """One sublist of the interleaved form as subscripts: the integers 0-25 as 'A'-'Z' and
+    26-51 as 'a'-'z' (NumPy's own letters, so the implicit output keeps their order), and
+    Ellipsis as '...'."""
+    if isinstance(sublist, (str, bytes, Tensor)) or not hasattr(sublist, "__iter__"):
+        raise TypeError(f"einsum: {what} is {sublist!r}; in the interleaved form "
+                        f"np.einsum(a, [0, 1], b, [1, 2], [0, 2]) each sublist is a list or "
+                        f"tuple of integers in [0, 52) and at most one Ellipsis")
+    letters = ""
+    for label in sublist:
+        if label is Ellipsis:
+            if "..." in letters:
+                raise ValueError(f"einsum: {what} {list(sublist)!r} has more than one Ellipsis; "
+                                 f"give at most one per sublist")
+            letters += "..."
+            continue
+        if isinstance(label, (bool, np.bool_)) or not isinstance(label, (int, np.integer)):
+            raise TypeError(f"einsum: {what} {list(sublist)!r} holds {label!r}; each subscript "
+                            f"is an integer in [0, 52) or Ellipsis")
+        if not 0 <= label < 52:
+            raise ValueError(f"einsum: {what} {list(sublist)!r} holds {label}, outside the "
+                             f"valid range [0, 52); number the axes from 0 to 51")
+        letters += chr(ord("A") + label) if label < 26 else chr(ord("a") + label - 26)
+    return letters
+
+
+def _interleaved(args: tuple) -> tuple[str, list]:
+    """``(a, [0, 1], b, [1, 2], [0, 2])`` as ``("AB,BC->AC", [a, b])``; the output sublist is
+    optional (implicit output, as for subscripts without '->')."""
+    operands = list(args[0::2][:len(args) // 2])
+    terms = [_sublist_letters(sub, f"the sublist of operand {i}")
+             for i, sub in enumerate(args[1::2])]
+    subscripts = ",".join(terms)
+    if len(args) % 2:
+        subscripts += "->" + _sublist_letters(args[-1], "the output sublist")
+    return subscripts, operands
+
+
 @composite("einsum", numpy=np.einsum, function="einsum")
 def einsum(subscripts, *operands, optimize=False):
-    """``np.einsum`` (string subscripts, '...', implicit output) as one primitive; ∂/∂ operand i is an einsum of g with the others."""
-    if not isinstance(subscripts, str):
-        raise TypeError("einsum: give the subscripts as a string ('ij,jk->ik'); the "
-                        "interleaved (operand, sublist, ...) form is not supported on tensors")
+    """``np.einsum`` (string subscripts, '...', implicit output, or the interleaved form ``(a, [0, 1], b, [1, 2])``) as one primitive; ∂/∂ operand i is an einsum of g with the others."""
+    if not isinstance(subscripts, str):  # the interleaved form: operand, sublist, ..., output
+        subscripts, operands = _interleaved((subscripts, *operands))
     operands = [x if isinstance(x, Tensor) else np.asarray(x) for x in operands]
     spec = _einsum_spec(subscripts, [np.shape(x) for x in operands])
     return _run(einsum_primitive, operands, (spec,))

@@ -14,14 +14,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
+from ..apply import apply
 from ..errors import ShapeError
 from ..tensor import Tensor
 from .reductions import _expand, amax, amin, mean, sum_
 from .registry import composite, defjvp, defvjp, primitive, value_of
+from .shaping import astype, broadcast_to, concatenate
 
 __all__ = [
     "prod", "cumsum", "cumprod", "var", "std", "average", "diff", "trace", "ptp",
-    "cumulative_sum", "cumulative_prod", "ediff1d", "trapezoid",
+    "cumulative_sum", "cumulative_prod", "ediff1d", "trapezoid", "diff_primitive",
 ]
 
 
@@ -225,18 +227,26 @@ defjvp(std, std_jvp)
 
 @composite("average", numpy=np.average, function="average")
 def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
-    """Σ wᵢxᵢ / Σ wᵢ over ``axis`` (the mean without weights); ∂/∂xᵢ = wᵢ/Σw, ∂/∂wᵢ = (xᵢ - average)/Σw."""
-    if returned:
-        raise ValueError(
-            "average(..., returned=True): autograd_nb records only the average; compute the "
-            "sum of the weights yourself, np.sum(weights, axis=axis), and leave returned out"
-        )
+    """Σ wᵢxᵢ / Σ wᵢ over ``axis`` (the mean without weights; ``returned=True`` adds Σ wᵢ, a tensor when the weights are one); ∂/∂xᵢ = wᵢ/Σw, ∂/∂wᵢ = (xᵢ - average)/Σw."""
     a = _operand(a)
     if axis is not None:  # out-of-range axes raise NumPy's AxisError (0-d arrays included)
         normalize_axis_tuple(axis, np.ndim(a))
     if weights is None:
-        return mean(a, axis, keepdims)
+        avg = mean(a, axis, keepdims)
+        if not returned:
+            return avg
+        if np.size(avg) == 0:
+            raise ZeroDivisionError(
+                f"average(..., returned=True): the average of shape {np.shape(avg)} is empty, so "
+                f"the count of elements per average (NumPy divides a.size by it) is undefined")
+        dtype = np.result_type(avg)  # NumPy: the count in the average's dtype, broadcast
+        count = dtype.type(np.size(a) / np.size(avg))
+        return avg, count if np.shape(avg) == () else np.full(np.shape(avg), count, dtype)
     w = _operand(weights)
+    if np.issubdtype(np.result_type(a), np.integer) or np.result_type(a) == np.bool_:
+        dtype = np.result_type(np.result_type(a), np.result_type(w), np.float64)
+    else:
+        dtype = np.result_type(np.result_type(a), np.result_type(w))
     if np.shape(w) != np.shape(a):
         if axis is None:
             raise TypeError(
@@ -253,47 +263,96 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         if len(axes) > 1:
             w = np.transpose(w, np.argsort(axes))
         w = np.reshape(w, tuple(n if ax in axes else 1 for ax, n in enumerate(np.shape(a))))
+    if np.result_type(w) != dtype:  # NumPy sums the weights in the result's dtype
+        w = astype(w, dtype) if isinstance(w, Tensor) else np.asarray(w, dtype=dtype)
     total = sum_(w, axis, keepdims)
     if (value_of(total) == 0).any():
         raise ZeroDivisionError(
             f"average: the weights sum to zero along axis {axis}, so the average is undefined; "
             f"give weights with a non-zero sum"
         )
-    return sum_(a * w, axis, keepdims) / total
+    avg = sum_(a * w, axis, keepdims) / total
+    if not returned:
+        return avg
+    if isinstance(total, Tensor) and total.requires_grad:  # the sum of the weights, recorded
+        return avg, total if np.shape(total) == np.shape(avg) else broadcast_to(
+            total, np.shape(avg))
+    total = value_of(total)[()]  # a NumPy scalar when the sum is 0-d, as NumPy gives it
+    return avg, total if np.shape(total) == np.shape(avg) else np.broadcast_to(
+        total, np.shape(avg)).copy()
 
 
 # ---------------------------------------------------------------------------------------- diff
 # diff is linear: its transpose is a diff of g padded with n zeros at each end, with sign (-1)ⁿ.
+# The primitive takes no prepend/append: the composite ``diff`` joins them to ``a`` first (with
+# ``concatenate``, so a prepend or append given as a tensor gets its gradient too).
 
 
-@primitive("diff", nin=1, numpy=np.diff, function="diff", method="diff")
-def diff(a, n=1, axis=-1, prepend=None, append=None):
+@primitive("diff", nin=1)
+def diff_primitive(a, n=1, axis=-1):
     """n-th differences along ``axis`` (x[i+1] - x[i], n times); the gradient is (-1)ⁿ times the n-th differences of g padded with n zeros at each end."""
-    if prepend is not None or append is not None:
-        raise ValueError(
-            "diff: prepend= and append= are not supported; join them first, "
-            "np.diff(np.concatenate([before, a, after], axis=axis), n, axis)"
-        )
     return np.array(np.diff(a, n, axis), copy=n == 0)
 
 
-def diff_vjp(g, ans, x, n, axis, prepend, append):
+def diff_vjp(g, ans, x, n, axis):
     ax = normalize_axis_index(axis, x.ndim)
     if n == 0:
         return g
     if x.shape[ax] <= n:  # the result is empty: nothing depends on x
         return np.zeros(x.shape, dtype=np.result_type(g))
     pad = np.zeros(g.shape[:ax] + (n,) + g.shape[ax + 1:], dtype=np.result_type(g))
-    out = diff(np.concatenate([pad, g, pad], axis=ax), n, ax, None, None)
+    out = diff_primitive(np.concatenate([pad, g, pad], axis=ax), n, ax)
     return -out if n % 2 else out
 
 
-def diff_jvp(t, ans, x, n, axis, prepend, append):
-    return diff(t, n, axis, None, None)
+def diff_jvp(t, ans, x, n, axis):
+    return diff_primitive(t, n, axis)
 
 
-defvjp(diff, diff_vjp)
-defjvp(diff, diff_jvp)
+defvjp(diff_primitive, diff_vjp)
+defjvp(diff_primitive, diff_jvp)
+
+
+def _joined(name: str, v, x, ax: int):
+    """``prepend``/``append`` as a block to join to ``x`` along ``ax``: a 0-d value broadcast to
+    ``x``'s shape with length 1 along ``ax`` (as NumPy does), else as given, checked to fit."""
+    v = _operand(v)
+    shape = np.shape(x)
+    if np.ndim(v) == 0:
+        return broadcast_to(v, shape[:ax] + (1,) + shape[ax + 1:])
+    others = shape[:ax] + shape[ax + 1:]
+    if np.ndim(v) != len(shape) or np.shape(v)[:ax] + np.shape(v)[ax + 1:] != others:
+        raise ShapeError(
+            f"diff: {name}= of shape {np.shape(v)} does not fit a of shape {shape} along axis "
+            f"{ax}: give a scalar, or an array of a's shape but for axis {ax} (its own length "
+            f"there, e.g. {shape[:ax] + (1,) + shape[ax + 1:]})"
+        )
+    return v
+
+
+@composite("diff", numpy=np.diff, function="diff", method="diff")
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """n-th differences along ``axis`` after joining ``prepend``/``append`` (a scalar is broadcast; a tensor gets its gradient); the gradient is the primitive diff's, split back to a, prepend and append."""
+    if n == 0:  # NumPy returns a itself, before looking at prepend and append
+        return diff_primitive(_operand(a), 0, axis)
+    if n < 0:
+        raise ValueError(f"diff: order must be non-negative but got {n!r}")
+    x = _operand(a)
+    if np.ndim(x) == 0:
+        raise ValueError("diff: a is 0-d, it has no axis to take differences along (NumPy: "
+                         "diff requires input that is at least one dimensional); give an array "
+                         "of at least one dimension")
+    ax = normalize_axis_index(axis, np.ndim(x))
+    parts = [x]
+    if prepend is not None:
+        parts.insert(0, _joined("prepend", prepend, x, ax))
+    if append is not None:
+        parts.append(_joined("append", append, x, ax))
+    if len(parts) > 1:
+        x = (apply(concatenate, tuple(parts), (ax,)) if any(isinstance(p, Tensor) for p in parts)
+             else np.concatenate(parts, ax))
+    return diff_primitive(x, n, ax)
+
 
 # --------------------------------------------------------------------------------------- trace
 
@@ -378,7 +437,7 @@ def ediff1d(ary, to_end=None, to_begin=None):
     """Differences of the flattened ``ary``, with ``to_begin``/``to_end`` joined at the ends (they may be tensors); the gradient is diff's."""
     x = _flat(_operand(ary), None)
     dtype = np.result_type(x)
-    parts = [diff(x, 1, 0, None, None)]
+    parts = [diff_primitive(x, 1, 0)]
     if to_begin is not None:
         parts.insert(0, _flat(to_begin, dtype))
     if to_end is not None:
@@ -396,10 +455,10 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     else:
         x = _operand(x)
         if np.ndim(x) == 1:
-            d = diff(x, 1, 0, None, None)
+            d = diff_primitive(x, 1, 0)
             d = np.reshape(d, tuple(np.shape(d)[0] if i == ax else 1 for i in range(np.ndim(y))))
         else:
-            d = diff(x, 1, ax, None, None)
+            d = diff_primitive(x, 1, ax)
     head = (slice(None),) * ax + (slice(1, None),)
     tail = (slice(None),) * ax + (slice(None, -1),)
     return sum_(d * (y[head] + y[tail]) / 2.0, ax, False)
