@@ -11,7 +11,6 @@ the step, and the search box.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import time
@@ -21,23 +20,14 @@ from playwright.sync_api import expect
 
 from autograd_nb.graph import describe
 
-from .conftest import ARTIFACTS, REPO
-from .sweep import shown_grad
+from .conftest import ARTIFACTS
+from .sweep import benchmark, shown_grad
 
 pytestmark = pytest.mark.browser
 
 WIDTH = 1280
 MIN_TEXT_PX = 11.0
 MIN_STEPS_PER_SECOND = 20.0
-
-
-def _benchmark():
-    """``benchmarks/player_size.py`` as a module: the graphs and the size targets."""
-    spec = importlib.util.spec_from_file_location("player_size",
-                                                  REPO / "benchmarks" / "player_size.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _open(page, path, requests: list[str]) -> float:
@@ -89,6 +79,14 @@ def _text_outside_boxes(page) -> list[str]:
     }""")
 
 
+def _written_box(page) -> dict:
+    """Where the lit box the step writes to is on screen (the one showing the step's note)."""
+    lit = page.locator(".agnb-stage g.ag-node.ag-highlight").filter(
+        has=page.locator(".agnb-mark", has_text=re.compile(r"\S")))
+    expect(lit).to_have_count(1)
+    return lit.bounding_box()
+
+
 def _check_table_and_future_rows(page, k: int) -> None:
     """At step ``k`` (from 0): no cell is cut off, rows up to ``k`` show numbers, later rows
     none (``innerText``: the text a learner sees)."""
@@ -115,7 +113,7 @@ def test_the_layer_of_neurons_reads_at_1280px(offline_page, tmp_path):
     zoom and pan, the view follows the step, search finds a box, no future numbers."""
     from autograd_nb import viz
 
-    bench = _benchmark()
+    bench = benchmark()
     path = viz.BackwardPlayer(bench.layer_of_neurons()).save(tmp_path / "layer.html")
     assert path.stat().st_size <= bench.LAYER_PAGE_LIMIT, path.stat().st_size
     page, requests = offline_page, []
@@ -132,8 +130,7 @@ def test_the_layer_of_neurons_reads_at_1280px(offline_page, tmp_path):
     # halfway: the step's box is in view, earlier rows have numbers, later ones none
     page.goto(path.as_uri() + "#step=70")
     expect(page.locator(".agnb-count")).to_contain_text("step 70 /")
-    lit = page.locator(".agnb-stage g.ag-node.ag-highlight").first.bounding_box()
-    assert _inside(lit, _stage_box(page)), "the view did not follow the step"
+    assert _inside(_written_box(page), _stage_box(page)), "the view did not follow the step"
     _check_table_and_future_rows(page, 69)
     assert not _text_outside_boxes(page)
     page.screenshot(path=str(ARTIFACTS / "player-layer-1280.png"), full_page=True)
@@ -171,7 +168,7 @@ def test_a_thousand_node_network_plays_offline(offline_page, tmp_path):
     every group opened, equal ``.grad``."""
     from autograd_nb import viz
 
-    bench = _benchmark()
+    bench = benchmark()
     loss = bench.scalar_network()
     start = time.perf_counter()
     player = viz.BackwardPlayer(loss)
@@ -204,8 +201,7 @@ def test_a_thousand_node_network_plays_offline(offline_page, tmp_path):
       }, 3000);
     })""")
     assert rate >= MIN_STEPS_PER_SECOND, f"played {rate:.1f} steps/s"
-    lit = page.locator(".agnb-stage g.ag-node.ag-highlight").first.bounding_box()
-    assert _inside(lit, _stage_box(page)), "the view lost the step while playing"
+    assert _inside(_written_box(page), _stage_box(page)), "the view lost the step while playing"
 
     page.locator(".agnb-last").click()
     expect(page.locator(".agnb-count")).to_have_text(f"step {n} / {n}")
@@ -247,7 +243,7 @@ def test_modules_are_boxes_that_open_and_close(offline_page, tmp_path):
     writes its note there; the search box finds a weight inside a closed neuron by opening it."""
     from autograd_nb import viz
 
-    bench = _benchmark()
+    bench = benchmark()
     loss = bench.scalar_network()
     graph = describe(loss)
     neuron = next(g for g in graph.groups if g.label == "layers.1.neurons.3")

@@ -238,6 +238,15 @@ export function mount(el, data, hooks = {}) {
       applyView();
     }
   }
+  function followStep(s, centre) {
+    // the step's boxes in view; when they lie too far apart to share it, the box the step
+    // writes to (its running sum and note)
+    const boxes = boxesOf(s.nodes);
+    const [x0, y0, x1, y1] = bounds(boxes);
+    const [w, h] = size();
+    const together = x1 - x0 <= 0.8 * w / view.s && y1 - y0 <= 0.8 * h / view.s;
+    reveal(together ? boxes : boxesOf([s.set[0]]), centre);
+  }
   function frame(boxes) {
     // centre the boxes, zooming out (never in) until all of them fit; where that would make
     // the text too small to read, stay readable and centre the last box (a group's result)
@@ -266,7 +275,7 @@ export function mount(el, data, hooks = {}) {
     stage.style.height = `${Math.round(Math.min(lay.height * scale + 2, STAGE_MAX))}px`;
     view.s = scale;
     if (s >= READABLE) fit();
-    else reveal(current >= 0 ? boxesOf(steps[current].nodes) : [], true);
+    else if (current >= 0) followStep(steps[current], true);
   }
 
   // ---- one step: only what it changes
@@ -338,7 +347,7 @@ export function mount(el, data, hooks = {}) {
         row.offsetTop + row.offsetHeight > trace.scrollTop + trace.clientHeight) {
       trace.scrollTop = row.offsetTop - trace.clientHeight / 2;
     }
-    if (follow.checked) reveal(boxesOf(s.nodes), false);
+    if (follow.checked) followStep(s, false);
   }
 
   // ---- playing: in the page, no kernel involved
@@ -446,7 +455,7 @@ export function mount(el, data, hooks = {}) {
     const button = e.target.closest(".agnb-close");
     if (button) closeGroup(Number(button.dataset.group));
   };
-  follow.onchange = () => { if (follow.checked) reveal(boxesOf(steps[current].nodes), true); };
+  follow.onchange = () => { if (follow.checked) followStep(steps[current], true); };
   search.onkeydown = (e) => { if (e.key === "Enter") { e.preventDefault(); find(search.value); } };
   search.onchange = () => find(search.value);
   trace.onclick = (e) => {
