@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from torch.autograd.functional import hessian as torch_hessian
+from torch_reference import check
 
 import autograd_nb as ag
 
@@ -31,33 +31,6 @@ TIED_EVEN = np.array([[1.0, 3.0, 3.0, 5.0], [2.0, 2.0, 0.5, 2.0], [4.0, -1.0, 4.
 WITH_NAN = np.array([[0.5, nan, -1.2, 2.0, 0.7], [nan, 1.5, 0.3, -0.4, nan],
                      [1.1, -2.0, nan, nan, 0.9]])  # 4, 3 and 3 values a row, 2 a column
 NAN_TIES = np.array([[2.0, nan, 2.0, -1.0], [nan, 0.5, -1.0, -1.0], [3.0, 3.0, nan, 3.0]])
-
-
-def _grad_pair(ours, theirs, x, rng):
-    """Value and gradient of Σ w·f(x) (w random) from autograd_nb and from PyTorch."""
-    value = ours(ag.tensor(x)).data
-    expected = theirs(torch.tensor(x)).detach().numpy()
-    w = rng.normal(size=value.shape)
-    grad = ag.grad(lambda t: (ours(t) * w).sum())(x)
-    tx = torch.tensor(x, requires_grad=True)
-    (theirs(tx) * torch.tensor(w)).sum().backward()
-    return value, expected, grad, tx.grad.numpy()
-
-
-def check(ours, theirs, x, rng, hessian=False):
-    value, expected, grad, expected_grad = _grad_pair(ours, theirs, x, rng)
-    assert value.shape == expected.shape
-    np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(grad, expected_grad, rtol=1e-10, atol=1e-12)
-    if hessian:  # of Σ w·f(x)² (not 0 for a piecewise linear f), and forward over reverse
-        w = rng.normal(size=value.shape)
-        h = ag.hessian(lambda t: (ours(t) ** 2 * w).sum())(x)
-        expected_h = torch_hessian(lambda t: (theirs(t) ** 2 * torch.tensor(w)).sum(),
-                                   torch.tensor(x))
-        np.testing.assert_allclose(h, expected_h.numpy(), rtol=1e-10, atol=1e-12)
-        v = rng.normal(size=x.shape)
-        _, hv = ag.jvp(ag.grad(lambda t: (ours(t) ** 2 * w).sum()), (x,), (v,))
-        np.testing.assert_allclose(hv, np.tensordot(h, v, axes=x.ndim), rtol=1e-10, atol=1e-12)
 
 
 def last(t, axis):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from torch.autograd.functional import hessian as torch_hessian
+from torch_reference import check, grad_pair
 
 import autograd_nb as ag
 from autograd_nb.errors import ShapeError
@@ -19,33 +19,6 @@ TWO_ZEROS = np.array([[0.0, 2.0, 0.0, -1.5], [1.5, 0.0, 0.5, 2.0]])
 THREE_ZEROS = np.array([[0.0, 0.0, 0.0, 1.5], [1.5, -0.5, 0.5, 2.0]])
 EQUAL = np.array([[2.0, 2.0, 2.0, 2.0], [1.0, -1.0, 0.5, 0.25]])
 TIED = np.array([[1.0, 3.0, 3.0, -2.0], [2.0, 2.0, 0.5, 2.0]])
-
-
-def _grad_pair(ours, theirs, x, rng):
-    """Value and gradient of Σ w·f(x) (w random) from autograd_nb and from PyTorch."""
-    value = ours(ag.tensor(x)).data
-    expected = theirs(torch.tensor(x)).numpy()
-    w = rng.normal(size=value.shape)
-    grad = ag.grad(lambda t: (ours(t) * w).sum())(x)
-    tx = torch.tensor(x, requires_grad=True)
-    (theirs(tx) * torch.tensor(w)).sum().backward()
-    return value, expected, grad, tx.grad.numpy()
-
-
-def check(ours, theirs, x, rng, hessian=False):
-    value, expected, grad, expected_grad = _grad_pair(ours, theirs, x, rng)
-    assert value.shape == expected.shape
-    np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(grad, expected_grad, rtol=1e-10, atol=1e-12)
-    if hessian:  # of Σ w·f(x)² (not 0 for a linear f), and forward over reverse (H·v)
-        w = rng.normal(size=value.shape)
-        h = ag.hessian(lambda t: (ours(t) ** 2 * w).sum())(x)
-        expected_h = torch_hessian(lambda t: (theirs(t) ** 2 * torch.tensor(w)).sum(),
-                                   torch.tensor(x))
-        np.testing.assert_allclose(h, expected_h.numpy(), rtol=1e-10, atol=1e-12)
-        v = rng.normal(size=x.shape)
-        _, hv = ag.jvp(ag.grad(lambda t: (ours(t) ** 2 * w).sum()), (x,), (v,))
-        np.testing.assert_allclose(hv, np.tensordot(h, v, axes=x.ndim), rtol=1e-10, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------- prod
@@ -132,7 +105,7 @@ def test_std_without_spread_has_gradient_zero_as_in_torch(ddof, rng):
 def test_std_with_no_degrees_of_freedom_is_nan_as_in_torch():
     x = np.array([2.0])
     with pytest.warns(RuntimeWarning):
-        value, expected, grad, expected_grad = _grad_pair(
+        value, expected, grad, expected_grad = grad_pair(
             lambda t: t.std(ddof=1), lambda t: t.std(correction=1), x, np.random.default_rng(0))
     assert np.isnan(value) and np.isnan(expected)
     assert np.isnan(grad).all() and np.isnan(expected_grad).all()

@@ -1,12 +1,28 @@
 """What a played sweep must show, worked out in this process, and a sampler for the page.
 
 The graph is the seed's two-chain example ``d = (a + b)·(a·c)`` with the course's names and
-values (h = a + b, i = a·c; a = 2, b = -3, c = 10), which make every gradient a different number. ``expected_sweep()`` builds it here and returns the player's
-frames, the gradients ``backward()`` gives and the graph's node ids; the browser tests then
-check the page against them.
+values (h = a + b, i = a·c; a = 2, b = -3, c = 10), which make every gradient a different
+number. ``expected_sweep()`` builds it here and returns the player's frames, the gradients
+``backward()`` gives and the graph's node ids; the browser tests then check the page against
+them. ``benchmark()`` loads ``benchmarks/player_size.py``, whose graphs the tests at scale use.
 """
 
 from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+REPO = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists())
+
+
+def benchmark():
+    """``benchmarks/player_size.py`` as a module: the graphs at scale and the size targets."""
+    spec = importlib.util.spec_from_file_location("player_size",
+                                                  REPO / "benchmarks" / "player_size.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 GRAPH = """\
 import autograd_nb as ag

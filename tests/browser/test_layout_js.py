@@ -14,7 +14,6 @@ its functions and nothing else.
 
 from __future__ import annotations
 
-import importlib.util
 from unittest import mock
 
 import numpy as np
@@ -27,12 +26,12 @@ from autograd_nb.viz.layout import layered_layout
 from autograd_nb.viz.svg import path_data
 
 from .conftest import REPO
+from .sweep import benchmark
 
 pytestmark = pytest.mark.browser
 
 LAYOUT_JS = REPO / "autograd_nb" / "viz" / "static" / "layout.js"
 TOL = 1e-6
-MAX_MS_1000 = 1000.0  # a generous sanity bound for the 1,000-node graph, not a benchmark
 
 # Plain arrays in, plain arrays out: Maps are built and read inside the page.
 RUN = """
@@ -109,15 +108,6 @@ def _from_layout_for(graph):
     return _case(nodes, edges, sizes, kwargs.get("label_sizes"))
 
 
-def _benchmark():
-    """``benchmarks/player_size.py`` as a module (it builds the scalar networks)."""
-    spec = importlib.util.spec_from_file_location("player_size",
-                                                  REPO / "benchmarks" / "player_size.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _expression():
     a = ag.tensor(2.0, requires_grad=True, name="a")
     b = ag.tensor(-3.0, requires_grad=True, name="b")
@@ -138,7 +128,7 @@ def _tensors():
 
 
 def _real_graphs():
-    bench = _benchmark()
+    bench = benchmark()
     return {
         "expression": lambda: _from_layout_for(_expression()),
         "tensors": lambda: _from_layout_for(_tensors()),
@@ -252,13 +242,13 @@ def test_real_graphs(layout_page):
 
 
 def test_scalar_network_of_a_thousand_nodes(layout_page):
-    """The benchmark's 4-16-16-1 network: same layout, and laid out in well under a second."""
-    case = _from_layout_for(describe(_benchmark().scalar_network()))
+    """The benchmark's 4-16-16-1 network: the same layout (the time it took is printed, not
+    tested: speed is for benchmarks)."""
+    case = _from_layout_for(describe(benchmark().scalar_network()))
     assert len(case[0]["nodes"]) >= 900
     (result,) = _run(layout_page, {"scalar network": case}).values()
     _compare("scalar network", case[0], result)
     print(f"layeredLayout, {len(case[0]['nodes'])} nodes: {result['ms']:.1f} ms in chromium")
-    assert result["ms"] < MAX_MS_1000, f"layeredLayout took {result['ms']:.0f} ms"
 
 
 def test_random_dags(layout_page):

@@ -3,8 +3,8 @@ kernel and ends on the engine's gradients.
 
 Notebook 7 (the ``notebook`` package, pages at ``/notebooks/<path>``) loads the widget
 manager and anywidget as JupyterLab extensions, in a page of its own. The test builds the
-same graph in this process, so it knows how many steps the player has, the ids of its boxes and
-the gradients ``backward()`` gives; in the page it checks what a learner sees.
+same graph in this process (``sweep.py``), so it knows how many steps the player has, the ids
+of its boxes and the gradients ``backward()`` gives; in the page it checks what a learner sees.
 """
 
 from __future__ import annotations
@@ -15,22 +15,9 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import NOTEBOOK7_LOAD_ERRORS
-from .sweep import shown_grad
+from .sweep import GRAPH, expected_sweep, shown_grad
 
 pytestmark = pytest.mark.browser
-
-GRAPH = """\
-import autograd_nb as ag
-from autograd_nb import viz
-a = ag.tensor(2.0, requires_grad=True, name="a")
-b = ag.tensor(-3.0, requires_grad=True, name="b")
-c = ag.tensor(10.0, requires_grad=True, name="c")
-h = a + b
-h.name = "h"
-d = h * c
-d.name = "d"
-"""
-
 
 # a network of two Linear layers: each layer one box that opens on click
 MODULES = """\
@@ -40,20 +27,6 @@ model = nn.MLP(2, [3], 1, rng=0)
 loss = nn.mse_loss(model(ag.tensor(np.ones((1, 2)), name="x")), np.zeros((1, 1)))
 viz.BackwardPlayer(loss)
 """
-
-
-def _expected():
-    """``(steps, ids, grads)``: the player's number of steps, ``{label: node id}`` and
-    ``{name: grad}`` from ``d.backward()``, worked out in this process."""
-    from autograd_nb import viz
-
-    scope: dict = {}
-    exec(GRAPH, scope)
-    player = viz.BackwardPlayer(scope["d"])
-    scope["d"].backward()
-    grads = {name: scope[name].grad.item() for name in "abc"}
-    ids = {node.label: node.id for node in player.recording.graph.nodes}
-    return len(player.frames), ids, grads
 
 
 def _widget_error(output, page) -> str:
@@ -83,8 +56,9 @@ def _check_gradients(player, ids: dict, grads: dict) -> None:
 
 
 def test_backward_player_in_notebook7(notebook7):
-    n, ids, grads = _expected()
-    assert grads == {"a": 10.0, "b": 10.0, "c": -1.0}
+    reference, grads, ids = expected_sweep()  # the seed's d = (a + b)·(a·c), worked out here
+    n = len(reference.frames)
+    assert grads == {"a": 10.0, "b": 20.0, "c": -2.0}
     page = notebook7.page
     notebook7.open(notebook7.write_notebook(
         "player_nb7.ipynb", GRAPH + "player = viz.BackwardPlayer(d)\nplayer",
