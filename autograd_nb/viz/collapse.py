@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from ..graph import Graph, GraphEdge, GraphNode
 from .svg import node_title
 
-__all__ = ["Collapsed", "collapse", "single_step_chains", "ops_summary"]
+__all__ = ["Collapsed", "collapse", "single_step_chains", "ops_summary", "plain_number"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,12 @@ def _rebuild(graph: Graph, group_of: dict[int, int], hidden: set[int],
     return Graph(tuple(nodes), tuple(edges), outputs, keys), new_id
 
 
+def plain_number(node: GraphNode) -> bool:
+    """An unnamed constant that is one number (or whose value a backward pass released): a
+    big picture leaves its box out, since the formulas that use it show the number."""
+    return node.kind == "const" and not node.name and (node.value is None or node.value.size == 1)
+
+
 def single_step_chains(graph: Graph) -> list[list[int]]:
     """Runs of three or more operations, each passing its value to the next one alone (ids in
     order): ``x = tanh(w * x)`` in a loop."""
@@ -195,8 +201,7 @@ def collapse(graph: Graph, max_nodes: int) -> Collapsed:
         graph = merge(graph, group_of, set(), groups, sentences)
 
     if len(graph) > max_nodes:
-        hidden = {n.id for n in graph.nodes
-                  if n.kind == "const" and not n.name and (n.value is None or n.value.size == 1)}
+        hidden = {n.id for n in graph.nodes if plain_number(n)}
         if hidden:
             notes.append(f"left out {len(hidden):,} unnamed constants")
             graph = merge(graph, {}, hidden, {}, {})

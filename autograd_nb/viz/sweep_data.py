@@ -19,6 +19,7 @@ import json
 from collections.abc import Sequence
 
 from ..tables import format_value
+from .collapse import plain_number
 from .grouping import Group, innermost_groups, player_groups
 from .layout import Layout
 from .recording import Frame, Recording, number
@@ -66,8 +67,7 @@ def sweep_data(recording: Recording, title: str, layout: Layout | None = None,
     # that use them show them), and one used all along a long loop would stretch arrows
     # across the whole picture
     hidden = set() if len(recording.graph) <= max_boxes else {
-        n.id for n in recording.graph.nodes
-        if n.kind == "const" and not n.name and n.value is not None and n.value.size == 1}
+        n.id for n in recording.graph.nodes if plain_number(n)}
     steps = [_step(recording, frame, edge_index, layout) for frame in recording.frames]
     # every box as wide as the longest running sum (or tangent) any step writes into it
     width = {box.id: box.w for box in base.boxes}
@@ -133,9 +133,10 @@ def _group(group: Group, result_width: float) -> dict:
     fill, stroke = PALETTE["collapsed"]
     return {
         "id": group.id, "label": group.label, "kind": group.kind, "parent": group.parent,
-        "closed": group.closed, "n": len(group.nodes),
+        "closed": group.closed,
         "out": max(group.nodes),  # its result: a closed box shows that node's sum or tangent
-        "w": round(max(160.0, width, result_width), 1), "h": 4 * LINE_HEIGHT + PAD,  # + running sum, note
+        "w": round(max(160.0, width, result_width), 1),
+        "h": 4 * LINE_HEIGHT + PAD,  # its two lines, then the running sum and the note
         "fill": fill, "stroke": stroke,
         "tip": f"{group.label}: {what}, {len(group.nodes)} boxes; click to open",
         "lines": lines,
